@@ -1,0 +1,117 @@
+/**
+ * @module shared/job-schema
+ * The scrape job request: one zod schema for edge validation, worker parsing and OpenAPI.
+ */
+import { parse as parseSelector } from 'css-what';
+import { z } from 'zod';
+import { LIMITS } from './limits.ts';
+
+/** Fetch with plain HTTP (fast) or render in headless Chromium (runs the page's JavaScript). */
+export const jobModeSchema = z.enum(['http', 'browser']);
+export type JobMode = z.infer<typeof jobModeSchema>;
+
+function isValidSelector(selector: string): boolean {
+  try {
+    parseSelector(selector);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A CSS selector, checked by the same parser family the worker uses (css-what). */
+export const cssSelectorSchema = z
+  .string()
+  .trim()
+  .min(1, 'must be a non-empty CSS selector')
+  .max(LIMITS.selectorMaxLength, `must be at most ${LIMITS.selectorMaxLength} characters`)
+  .refine(isValidSelector, 'is not a valid CSS selector');
+
+/** An absolute http(s) URL within the length limit. */
+export const httpUrlSchema = z
+  .string()
+  .max(LIMITS.urlMaxLength, `must be at most ${LIMITS.urlMaxLength} characters`)
+  .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: 'must be an absolute http:// or https:// URL' }));
+
+/** Long form of an extraction rule. */
+export const extractRuleSchema = z.strictObject({
+  /** CSS selector to match. */
+  selector: cssSelectorSchema,
+  /** Return every match as an array instead of the first match's text. */
+  all: z.boolean().optional(),
+  /** Return this attribute's value instead of the text (e.g. `href`). */
+  attr: z.string().min(1).max(64).optional(),
+});
+export type ExtractRule = z.infer<typeof extractRuleSchema>;
+
+/** `name → selector`: `"h1"` gives the first match's text, a `[]` suffix on the name gives all matches. */
+export const extractSchema = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(LIMITS.extractNameMaxLength, `names must be at most ${LIMITS.extractNameMaxLength} characters`)
+      .regex(/^[A-Za-z_][\w.-]*(\[\])?$/, 'names must be identifiers (letters, digits, _ . -), optionally ending in []'),
+    z.union([cssSelectorSchema, extractRuleSchema]),
+  )
+  .refine((value) => Object.keys(value).length <= LIMITS.extractMaxFields, {
+    message: `must have at most ${LIMITS.extractMaxFields} fields`,
+  });
+
+export const jobRequestSchema = z
+  .strictObject({
+    url: httpUrlSchema,
+    mode: jobModeSchema.default('http'),
+    extract: extractSchema.default({}),
+    waitFor: cssSelectorSchema.optional(),
+    timeoutMs: z.int().min(LIMITS.timeoutMs.min).max(LIMITS.timeoutMs.max).default(LIMITS.timeoutMs.default),
+    priority: z.int().min(0).max(LIMITS.priorityMax).default(0),
+    delayMs: z.int().min(0).max(LIMITS.delayMsMax).default(0),
+    attempts: z.int().min(LIMITS.attempts.min).max(LIMITS.attempts.max).default(LIMITS.attempts.default),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(LIMITS.idempotencyKeyMaxLength)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
+    callbackUrl: httpUrlSchema.optional(),
+  })
+  .refine((job) => job.waitFor === undefined || job.mode === 'browser', {
+    message: 'waitFor needs mode "browser": a plain HTTP fetch runs no JavaScript to wait for',
+    path: ['waitFor'],
+  });
+
+/** What a caller sends (defaults optional). */
+export type JobRequestInput = z.input<typeof jobRequestSchema>;
+/** A validated request with defaults applied. */
+export type JobRequest = z.output<typeof jobRequestSchema>;
+
+/** The payload stored in the BullMQ job: the request plus what the edge knew at enqueue time. */
+export const jobDataSchema = z.object({
+  request: jobRequestSchema,
+  /** When the edge accepted the job (ms since epoch). */
+  acceptedAt: z.number(),
+  /** Non-secret id of the API key that submitted it (first 12 hex chars of its SHA-256). */
+  submittedBy: z.string().optional(),
+});
+export type JobData = z.infer<typeof jobDataSchema>;
+
+/** One extraction rule in the form the worker runs. */
+export interface NormalizedExtractRule {
+  name: string;
+  selector: string;
+  all: boolean;
+  attr?: string;
+}
+
+/** Turns `extract` into a list of rules; `links[]` becomes `{name: 'links', all: true}`. */
+export function normalizeExtract(extract: JobRequest['extract']): NormalizedExtractRule[] {
+  return Object.entries(extract).map(([rawName, rule]) => {
+    const suffixAll = rawName.endsWith('[]');
+    const name = suffixAll ? rawName.slice(0, -2) : rawName;
+    if (typeof rule === 'string') return { name, selector: rule, all: suffixAll };
+    const normalized: NormalizedExtractRule = { name, selector: rule.selector, all: suffixAll || rule.all === true };
+    if (rule.attr !== undefined) normalized.attr = rule.attr;
+    return normalized;
+  });
+}

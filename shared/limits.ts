@@ -1,0 +1,27 @@
+/**
+ * @module shared/limits
+ * Bounds on everything a caller controls, in one place so the edge, the worker and the
+ * docs quote the same numbers.
+ */
+export const LIMITS = {
+  /** Longest accepted URL, in characters (browsers and CDNs commonly stop near 2 KB–8 KB). */
+  urlMaxLength: 2048,
+  /** Most named fields in `extract`. */
+  extractMaxFields: 50,
+  /** Longest field name in `extract`. */
+  extractNameMaxLength: 64,
+  /** Longest CSS selector (in `extract` and `waitFor`). */
+  selectorMaxLength: 512,
+  /** Per-job timeout range, in milliseconds. */
+  timeoutMs: { min: 1_000, max: 120_000, default: 30_000 },
+  /** BullMQ accepts priorities 0..2_097_152; 0 means "no priority" (served first). */
+  priorityMax: 2_097_152,
+  /** Longest delay before a job becomes runnable: 30 days. */
+  delayMsMax: 30 * 24 * 3600 * 1000,
+  /** Attempts per job, the first try included. */
+  attempts: { min: 1, max: 10, default: 3 },
+  /** Longest idempotency key. */
+  idempotencyKeyMaxLength: 200,
+  /** Largest accepted request body, in bytes. */
+  bodyMaxBytes: 64 * 1024,
+} as const;
