@@ -1,7 +1,9 @@
 /**
- * Test projects: `node` runs unit, integration and end-to-end suites in Node 24;
- * `edge` runs the Hono app inside workerd (added by the edge suite's own config).
+ * Test projects: `node` runs unit, integration and end-to-end suites in Node 24; `edge` runs
+ * the Hono app inside workerd (Cloudflare's runtime) against real Redis behind the local
+ * Upstash-compatible REST server, started by the edge project's global setup.
  */
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -16,6 +18,28 @@ export default defineConfig({
           pool: 'forks',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './infra/wrangler.jsonc' },
+            miniflare: {
+              bindings: {
+                UPSTASH_REDIS_REST_URL: inject('brokerRestUrl'),
+                UPSTASH_REDIS_REST_TOKEN: inject('restToken'),
+                RESULT_UPSTASH_REDIS_REST_URL: inject('resultsRestUrl'),
+                RESULT_UPSTASH_REDIS_REST_TOKEN: inject('restToken'),
+                API_KEYS: `${inject('apiKey')},sha256:${'0'.repeat(64)}`,
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'edge',
+          include: ['test/edge/**/*.test.ts'],
+          globalSetup: ['test/edge/global-setup.ts'],
+          testTimeout: 30_000,
         },
       },
     ],

@@ -1,0 +1,55 @@
+/**
+ * @module edge/auth/api-keys
+ * API keys from the `API_KEYS` secret: `sha256:<hex>` entries (production) or plaintext
+ * (local `.dev.vars`), verified by comparing SHA-256 digests in constant time.
+ */
+export interface ApiKeyEntry {
+  /** SHA-256 of the key. */
+  digest: Uint8Array;
+  /** Non-secret id for logs and job metadata: the first 12 hex chars of the digest. */
+  id: string;
+}
+
+const encoder = new TextEncoder();
+const HASHED = /^sha256:([0-9a-f]{64})$/i;
+
+export async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Equal-length byte arrays compared without an early exit, so timing says nothing about the key. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export async function parseApiKeys(raw: string): Promise<ApiKeyEntry[]> {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return Promise.all(entries.map(async (entry) => {
+    const hashed = HASHED.exec(entry);
+    const digest = hashed ? fromHex(hashed[1]!.toLowerCase()) : await sha256(entry);
+    return { digest, id: toHex(digest).slice(0, 12) };
+  }));
+}
+
+/** Returns the matching entry; every entry is compared so the time does not depend on which matched. */
+export async function verifyApiKey(keys: readonly ApiKeyEntry[], presented: string): Promise<ApiKeyEntry | undefined> {
+  const digest = await sha256(presented);
+  let match: ApiKeyEntry | undefined;
+  for (const key of keys) {
+    if (constantTimeEqual(key.digest, digest)) match = key;
+  }
+  return match;
+}

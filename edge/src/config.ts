@@ -1,0 +1,62 @@
+/**
+ * @module edge/config
+ * The edge's configuration, parsed once per isolate from wrangler vars and secrets.
+ */
+import { z } from 'zod';
+import { assertClusterSafePrefix } from '../../shared/keys.ts';
+import { MisconfiguredProblem } from './problems/problems.ts';
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/** Each field: the binding it comes from (same name) and its default. */
+const edgeConfigSchema = z.object({
+  UPSTASH_REDIS_REST_URL: z.url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  RESULT_UPSTASH_REDIS_REST_URL: z.url(),
+  RESULT_UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  API_KEYS: z.string().min(1),
+  QUARRY_PREFIX: z.string().default('{quarry}').transform((prefix) => assertClusterSafePrefix(prefix)),
+  QUARRY_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
+  QUARRY_KEEP_COMPLETED: count(1000),
+  QUARRY_KEEP_COMPLETED_SECONDS: count(3600),
+  QUARRY_KEEP_FAILED: count(10_000),
+  QUARRY_KEEP_FAILED_SECONDS: count(7 * 24 * 3600),
+  QUARRY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+});
+
+export interface EdgeConfig {
+  broker: { url: string; token: string };
+  results: { url: string; token: string };
+  apiKeys: string;
+  prefix: string;
+  backoffMs: number;
+  keepCompleted: { count: number; age: number };
+  keepFailed: { count: number; age: number };
+  maxBodyBytes: number;
+}
+
+const cache = new WeakMap<object, EdgeConfig>();
+
+/** Parses bindings; a bad or missing one is a 500 naming the variable (the operator's fix, not the caller's). */
+export function loadEdgeConfig(env: Env): EdgeConfig {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = edgeConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')} (${issue.message})`).join(', ');
+    throw new MisconfiguredProblem(`The edge is misconfigured: set ${names} with "wrangler secret put" or in .dev.vars.`);
+  }
+  const e = parsed.data;
+  const config: EdgeConfig = {
+    broker: { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN },
+    results: { url: e.RESULT_UPSTASH_REDIS_REST_URL, token: e.RESULT_UPSTASH_REDIS_REST_TOKEN },
+    apiKeys: e.API_KEYS,
+    prefix: e.QUARRY_PREFIX,
+    backoffMs: e.QUARRY_BACKOFF_MS,
+    keepCompleted: { count: e.QUARRY_KEEP_COMPLETED, age: e.QUARRY_KEEP_COMPLETED_SECONDS },
+    keepFailed: { count: e.QUARRY_KEEP_FAILED, age: e.QUARRY_KEEP_FAILED_SECONDS },
+    maxBodyBytes: e.QUARRY_MAX_BODY_BYTES,
+  };
+  cache.set(env, config);
+  return config;
+}

@@ -1,0 +1,7 @@
+/**
+ * @module edge/index
+ * The Worker entry point wrangler deploys.
+ */
+import { createApp } from './app.ts';
+
+export default createApp();

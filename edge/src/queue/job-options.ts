@@ -1,0 +1,43 @@
+/**
+ * @module edge/queue/job-options
+ * Maps a validated job request onto BullMQ job options, as `Queue.add` would store them.
+ */
+import type { JobRequest } from '../../../shared/job-schema.ts';
+
+export interface RetentionOptions {
+  count: number;
+  /** Seconds. */
+  age: number;
+}
+
+export interface JobOptionsConfig {
+  /** First retry delay; BullMQ doubles it per attempt. */
+  backoffMs: number;
+  keepCompleted: RetentionOptions;
+  keepFailed: RetentionOptions;
+}
+
+/** The subset of BullMQ `JobsOptions` Quarry sets. Key order follows `Queue.add`'s merge. */
+export interface BullJobOptions {
+  attempts: number;
+  jobId: string;
+  backoff: { type: 'exponential'; delay: number; jitter: number };
+  removeOnComplete: RetentionOptions;
+  removeOnFail: RetentionOptions;
+  delay?: number;
+  priority?: number;
+}
+
+export function buildJobOptions(request: JobRequest, jobId: string, config: JobOptionsConfig): BullJobOptions {
+  const options: BullJobOptions = {
+    attempts: request.attempts,
+    jobId,
+    // Jitter spreads retries of jobs that failed together (a site outage) so they don't return together.
+    backoff: { type: 'exponential', delay: config.backoffMs, jitter: 0.5 },
+    removeOnComplete: config.keepCompleted,
+    removeOnFail: config.keepFailed,
+  };
+  if (request.delayMs > 0) options.delay = request.delayMs;
+  if (request.priority > 0) options.priority = request.priority;
+  return options;
+}

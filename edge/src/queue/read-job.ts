@@ -1,0 +1,73 @@
+/**
+ * @module edge/queue/read-job
+ * A job's public view: state and counters from the broker, the result from the result store
+ * (read in parallel: they are different databases).
+ */
+import type { Redis } from '@upstash/redis/cloudflare';
+import { jobResultSchema, type JobResult } from '../../../shared/job-result.ts';
+import { queueKeys, resultKey } from '../../../shared/keys.ts';
+import { READ_JOB_FIELDS, READ_JOB_LUA, READ_JOB_STATE_KEYS } from './read-job-script.ts';
+
+export interface JobView {
+  id: string;
+  status: string;
+  name?: string;
+  attempts: { made: number; started: number; max: number };
+  progress: unknown;
+  createdAt?: string;
+  processedAt?: string;
+  finishedAt?: string;
+  result?: JobResult;
+  error?: string;
+}
+
+const scripts = new WeakMap<Redis, ReturnType<Redis['createScript']>>();
+
+function readJobScript(redis: Redis) {
+  let found = scripts.get(redis);
+  if (!found) scripts.set(redis, (found = redis.createScript(READ_JOB_LUA)));
+  return found;
+}
+
+const iso = (ms: string | null | undefined) => (ms ? new Date(Number(ms)).toISOString() : undefined);
+
+function parseJson(value: string | null | undefined): unknown {
+  if (!value) return undefined;
+  try { return JSON.parse(value); } catch { return value; }
+}
+
+/** Undefined when neither the broker nor the result store knows the id. */
+export async function readJob(broker: Redis, results: Redis, prefix: string, id: string): Promise<JobView | undefined> {
+  const keys = queueKeys(prefix);
+  const [reply, stored] = await Promise.all([
+    readJobScript(broker).exec([keys.job(id), ...READ_JOB_STATE_KEYS.map(keys.key)], [id]) as Promise<unknown>,
+    results.get<string>(resultKey(prefix, id)),
+  ]);
+  const parsedResult = stored ? jobResultSchema.safeParse(JSON.parse(stored)) : undefined;
+  const result = parsedResult?.success ? parsedResult.data : undefined;
+
+  if (!Array.isArray(reply)) {
+    // Retention removed the job from the broker; the result store still has what it produced.
+    if (!result) return undefined;
+    return { id, status: 'completed', attempts: { made: result.attempt, started: result.attempt, max: result.attempt }, progress: 100, result };
+  }
+  const [state, ...values] = reply as (string | null)[];
+  const field = Object.fromEntries(READ_JOB_FIELDS.map((name, i) => [name, values[i] ?? null]));
+  const opts = parseJson(field.opts) as { attempts?: number } | undefined;
+  const view: JobView = {
+    id,
+    status: state ?? 'unknown',
+    attempts: { made: Number(field.atm ?? 0), started: Number(field.ats ?? 0), max: opts?.attempts ?? 1 },
+    progress: parseJson(field.progress) ?? 0,
+  };
+  if (field.name) view.name = field.name;
+  const createdAt = iso(field.timestamp);
+  if (createdAt) view.createdAt = createdAt;
+  const processedAt = iso(field.processedOn);
+  if (processedAt) view.processedAt = processedAt;
+  const finishedAt = iso(field.finishedOn);
+  if (finishedAt) view.finishedAt = finishedAt;
+  if (result) view.result = result;
+  if (state === 'failed' && field.failedReason) view.error = field.failedReason;
+  return view;
+}

@@ -1,0 +1,21 @@
+/**
+ * @module test/support/broker-stack-main
+ * Runs a broker stack in its own Node process and prints its addresses as one JSON line, for
+ * callers that must not load ioredis themselves (the workerd test project's global setup).
+ */
+import { startBrokerStack } from './broker-stack.ts';
+
+const stack = await startBrokerStack();
+process.stdout.write(`${JSON.stringify({
+  brokerRestUrl: stack.broker.rest.url,
+  resultsRestUrl: stack.results.rest.url,
+  restToken: stack.broker.rest.token,
+  brokerRedisUrl: stack.broker.redis.url,
+  resultsRedisUrl: stack.results.redis.url,
+})}\n`);
+const stop = () => void stack.stop().then(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+// The parent closing our stdin means it is gone: stop rather than leak servers.
+process.stdin.resume();
+process.stdin.once('end', stop);
