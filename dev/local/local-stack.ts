@@ -1,0 +1,109 @@
+/**
+ * @module dev/local/local-stack
+ * The whole local stack as real processes: broker and result-store `redis-server`s, the
+ * Upstash-compatible REST server in front of each, the edge under `wrangler dev`, and N
+ * worker processes. Used by `npm start`, the end-to-end tests and the benchmarks.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRestServer, type RestServerHandle } from '../rest-server/index.ts';
+import { startRedisServer, type RedisServer } from './redis-server.ts';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
+import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
+
+export interface LocalStackOptions {
+  root?: string;
+  /** Secrets for the edge; REST URLs and tokens here decide the REST servers' ports and tokens. */
+  devVars: Record<string, string>;
+  /** Queue prefix for edge and workers (tests use their own). */
+  prefix?: string;
+  /** Fixed ports (npm start) or free ones (tests) when omitted. */
+  brokerRedisPort?: number;
+  resultsRedisPort?: number;
+  edgePort?: number;
+  /** Redis data directories live here; a temp dir per server when omitted. */
+  dataDir?: string;
+  /** Worker processes to start. */
+  workers?: number;
+  /** Extra worker configuration. */
+  workerEnv?: Record<string, string>;
+  /** Extra edge vars (`--var`). */
+  edgeVars?: Record<string, string>;
+  /** Start the edge (wrangler dev). */
+  edge?: boolean;
+  /** Forward child output (npm start) or keep quiet (tests). */
+  inheritOutput?: boolean;
+}
+
+export interface LocalStack {
+  brokerRedis: RedisServer;
+  resultsRedis: RedisServer;
+  brokerRest: RestServerHandle;
+  resultsRest: RestServerHandle;
+  edge?: WranglerDev;
+  workers: WorkerProcess[];
+  /** The environment a worker of this stack runs with. */
+  workerEnv: Record<string, string>;
+  addWorker(extraEnv?: Record<string, string>): WorkerProcess;
+  stop(): Promise<void>;
+}
+
+const portOf = (url: string | undefined) => (url ? Number(new URL(url).port) || 0 : 0);
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { root = process.cwd(), devVars, prefix = '{quarry}', workers: workerCount = 1, edge = true, inheritOutput = false } = { ...options };
+  const dir = (name: string) => {
+    if (!options.dataDir) return undefined;
+    const path = join(options.dataDir, name);
+    mkdirSync(path, { recursive: true });
+    return path;
+  };
+  const brokerDir = dir('redis-broker');
+  const resultsDir = dir('redis-results');
+  const brokerRedis = await startRedisServer({
+    maxmemoryPolicy: 'noeviction', appendOnly: true,
+    ...(options.brokerRedisPort ? { port: options.brokerRedisPort } : {}), ...(brokerDir ? { dir: brokerDir } : {}),
+  });
+  const resultsRedis = await startRedisServer({
+    maxmemoryPolicy: 'allkeys-lru', appendOnly: true,
+    ...(options.resultsRedisPort ? { port: options.resultsRedisPort } : {}), ...(resultsDir ? { dir: resultsDir } : {}),
+  });
+  const brokerRest = await startRestServer({ redisUrl: brokerRedis.url, token: devVars.UPSTASH_REDIS_REST_TOKEN!, port: portOf(devVars.UPSTASH_REDIS_REST_URL) });
+  const resultsRest = await startRestServer({ redisUrl: resultsRedis.url, token: devVars.RESULT_UPSTASH_REDIS_REST_TOKEN!, port: portOf(devVars.RESULT_UPSTASH_REDIS_REST_URL) });
+  const vars = { ...devVars, UPSTASH_REDIS_REST_URL: brokerRest.url, RESULT_UPSTASH_REDIS_REST_URL: resultsRest.url };
+
+  const workerEnv = { REDIS_URL: brokerRedis.url, RESULT_REDIS_URL: resultsRedis.url, QUARRY_PREFIX: prefix, ...options.workerEnv };
+  const workers: WorkerProcess[] = [];
+  const addWorker = (extraEnv: Record<string, string> = {}) => {
+    const worker = startWorkerProcess({ root, env: { ...workerEnv, ...extraEnv }, inheritOutput });
+    workers.push(worker);
+    return worker;
+  };
+
+  let edgeServer: WranglerDev | undefined;
+  try {
+    if (edge) {
+      edgeServer = await startWranglerDev({
+        root, vars, inheritOutput,
+        overrides: { QUARRY_PREFIX: prefix, ...options.edgeVars },
+        ...(options.edgePort ? { port: options.edgePort } : {}),
+      });
+    }
+    for (let i = 0; i < workerCount; i++) addWorker();
+  } catch (error) {
+    await Promise.allSettled([brokerRest.close(), resultsRest.close(), brokerRedis.stop(), resultsRedis.stop()]);
+    throw error;
+  }
+
+  return {
+    brokerRedis, resultsRedis, brokerRest, resultsRest, workers, workerEnv, addWorker,
+    ...(edgeServer ? { edge: edgeServer } : {}),
+    async stop() {
+      // Workers first (they drain), then the edge, then the servers they talk to.
+      await Promise.allSettled(workers.map((worker) => worker.stop()));
+      await edgeServer?.stop();
+      await Promise.allSettled([brokerRest.close(), resultsRest.close()]);
+      await Promise.allSettled([brokerRedis.stop(), resultsRedis.stop()]);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * @module dev/local/worker-process
+ * Runs a Quarry worker as a separate Node process (as a container would), for the local
+ * stack, end-to-end tests and the local scaler.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface WorkerProcessOptions {
+  root?: string;
+  /** Worker configuration (REDIS_URL, RESULT_REDIS_URL, QUARRY_PREFIX, …) on top of process.env. */
+  env: Record<string, string>;
+  /** Forward the worker's logs to this process's stdio. */
+  inheritOutput?: boolean;
+  /** Extra Node flags, e.g. `--max-old-space-size=192`. */
+  nodeArgs?: string[];
+}
+
+export interface WorkerProcess {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  /** SIGTERM (graceful drain) and wait; resolves to the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+}
+
+export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
+  const { root = process.cwd(), inheritOutput = false, nodeArgs = [] } = { ...options };
+  const child = spawn(process.execPath, [...nodeArgs, resolve(root, 'worker/src/main.ts')], {
+    cwd: root,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', inheritOutput ? 'inherit' : 'ignore', inheritOutput ? 'inherit' : 'ignore'],
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return {
+    process: child,
+    pid: child.pid!,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * @module scripts/start
+ * `npm start`: the local stack in one command — redis-server (broker + results), the
+ * Upstash-compatible REST servers, the edge under `wrangler dev` on 127.0.0.1:8787 and worker
+ * processes. Ctrl-C stops everything.
+ */
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { ensureDevVars } from '../dev/local/dev-vars.ts';
+import { startLocalStack } from '../dev/local/local-stack.ts';
+import { ensureSystemDeps } from '../dev/local/system-deps.ts';
+
+const program = new Command('npm start --')
+  .description('Run Quarry locally: Redis, REST servers, the edge (wrangler dev) and workers.')
+  .option('--workers <n>', 'worker processes', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_WORKERS ?? 1))
+  .option('--edge-port <port>', 'edge port', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_EDGE_PORT ?? 8787))
+  .option('--redis-port <port>', 'broker redis-server port (results use the next one)', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_REDIS_PORT ?? 6390))
+  .option('--rest-port <port>', 'broker REST server port (results use the one below)', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_REST_PORT ?? 8079))
+  .parse();
+
+const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number }>();
+const root = process.cwd();
+
+try {
+  ensureSystemDeps({ chromium: true, log: (line) => console.log(line) });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const devVarsPath = join(root, '.dev.vars');
+const { vars, created, appended } = ensureDevVars(devVarsPath, { brokerRestPort: opts.restPort, resultsRestPort: opts.restPort - 1 });
+if (created) console.log(`Created ${devVarsPath} with a new API key and REST token.`);
+if (appended.length) console.log(`Added ${appended.join(', ')} to ${devVarsPath}.`);
+
+console.log('Starting Redis, REST servers, the edge and workers…');
+const stack = await startLocalStack({
+  root, devVars: vars, workers: opts.workers, inheritOutput: true,
+  brokerRedisPort: opts.redisPort, resultsRedisPort: opts.redisPort + 1, edgePort: opts.edgePort,
+  dataDir: join(root, '.quarry', 'data'),
+  workerEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+});
+
+const apiKey = vars.API_KEYS!.split(',')[0]!.trim();
+const keyHint = apiKey.startsWith('sha256:') ? '<your API key>' : apiKey;
+console.log(`
+Quarry is up.
+  edge     ${stack.edge!.url}   (wrangler dev, workerd)
+  broker   ${stack.brokerRedis.url} via ${stack.brokerRest.url}
+  results  ${stack.resultsRedis.url} via ${stack.resultsRest.url}
+  workers  ${stack.workers.length} process(es)
+  API key  ${keyHint}
+
+Try it:
+  curl -s -X POST ${stack.edge!.url}/v1/jobs -H "Authorization: Bearer ${keyHint}" -H "Content-Type: application/json" \\
+    -d '{"url":"https://example.com/","extract":{"heading":"h1"}}'
+  curl -s ${stack.edge!.url}/v1/jobs/<id> -H "Authorization: Bearer ${keyHint}"
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping workers (draining), the edge, REST servers and Redis…`);
+  await stack.stop();
+  console.log('Stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+for (const worker of stack.workers) {
+  void worker.exited.then((code) => { if (!stopping) console.error(`worker ${worker.pid} exited with code ${code}`); });
+}
