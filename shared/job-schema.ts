@@ -75,6 +75,10 @@ export const jobRequestSchema = z
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
       .optional(),
     callbackUrl: httpUrlSchema.optional(),
+    /** Return the existing job for the same canonical URL (and mode and rules) submitted within this window. */
+    dedupeWindowMs: z.int().min(0).max(LIMITS.delayMsMax).optional(),
+    /** Skip robots.txt for this job; only API keys with the `robots:ignore` scope may set it. */
+    ignoreRobots: z.boolean().optional(),
   })
   .refine((job) => job.waitFor === undefined || job.mode === 'browser', {
     message: 'waitFor needs mode "browser": a plain HTTP fetch runs no JavaScript to wait for',
@@ -93,6 +97,8 @@ export const jobDataSchema = z.object({
   acceptedAt: z.number(),
   /** Non-secret id of the API key that submitted it (first 12 hex chars of its SHA-256). */
   submittedBy: z.string().optional(),
+  /** The batch this job belongs to, if any (its counters are updated when the job finishes). */
+  batchId: z.string().optional(),
 });
 export type JobData = z.infer<typeof jobDataSchema>;
 

@@ -1,32 +1,66 @@
 /**
  * @module edge/app
- * Assembles the Hono app: routes, auth, body limit and problem+json error handling.
+ * Assembles the Hono app: routes, auth, quotas, body limits, OpenAPI and problem+json errors.
  */
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
+import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
 import { loadEdgeConfig } from './config.ts';
 import { apiKeyAuth } from './middleware/api-key-auth.ts';
+import { quota } from './middleware/quota.ts';
+import { renderDocsPage } from './openapi/docs-page.ts';
+import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
+import { batchesRoutes } from './routes/batches.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hooksRoutes } from './routes/hooks.ts';
+import { jobActionRoutes } from './routes/job-actions.ts';
+import { jobEventRoutes } from './routes/job-events.ts';
 import { jobsRoutes } from './routes/jobs.ts';
 
-export function createApp(): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: { title: 'Quarry', version: '0.1.0', description: 'Distributed web-scraping task queue: enqueue scrape jobs, read their state and results.' },
+};
+
+/** Batches and hook deliveries are bigger than single jobs; each gets its own limit. */
+const sizedBodyLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const config = loadEdgeConfig(c.env);
+  const large = c.req.path.startsWith('/v1/batches') || c.req.path.startsWith('/v1/hooks/');
+  const maxSize = large ? config.maxBatchBodyBytes : config.maxBodyBytes;
+  return bodyLimit({ maxSize, onError: () => { throw new PayloadTooLargeProblem(maxSize); } })(c, next);
+};
+
+const unlessHook = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
+  (c.req.path.startsWith('/v1/hooks/') ? next() : middleware(c, next));
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
   app.route('/', healthRoutes);
-
-  app.use('/v1/*', apiKeyAuth({ keys: (env) => loadEdgeConfig(env).apiKeys }));
-  app.use('/v1/*', async (c, next) => {
-    const maxSize = loadEdgeConfig(c.env).maxBodyBytes;
-    return bodyLimit({ maxSize, onError: () => { throw new PayloadTooLargeProblem(maxSize); } })(c, next);
-  });
+  // Hooks are called by third parties and authenticated by their signature instead.
+  app.use('/v1/*', unlessHook(apiKeyAuth({ keys: (env) => loadEdgeConfig(env).apiKeys })));
+  app.use('/v1/*', unlessHook(quota()));
+  app.use('/v1/*', sizedBodyLimit());
   app.route('/v1/jobs', jobsRoutes);
+  app.route('/v1/jobs', jobActionRoutes);
+  app.route('/v1/jobs', jobEventRoutes);
+  app.route('/v1/batches', batchesRoutes);
+  app.route('/v1/hooks', hooksRoutes);
 
-  app.notFound((c) => new NotFoundProblem(`No route ${c.req.method} ${new URL(c.req.url).pathname}: see the API section of the README (POST /v1/jobs, GET /v1/jobs/:id).`).toResponse());
+  registerRoutes(app);
+  app.get('/openapi.json', (c) => c.json(app.getOpenAPI31Document(OPENAPI_INFO)));
+  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as never)));
+
+  app.notFound((c) => new NotFoundProblem(`No route ${c.req.method} ${new URL(c.req.url).pathname}: see /docs for the API.`).toResponse());
   app.onError((error) => {
     if (error instanceof HttpProblem) return error.toResponse();
+    if (error instanceof HTTPException && error.status < 500) {
+      return new HttpProblem({ status: error.status, slug: 'bad-request', title: 'Bad request', detail: error.message || 'The request could not be processed.' }).toResponse();
+    }
     console.error('unhandled error', error);
     return new InternalProblem().toResponse();
   });

@@ -22,6 +22,12 @@ const edgeConfigSchema = z.object({
   QUARRY_KEEP_FAILED: count(10_000),
   QUARRY_KEEP_FAILED_SECONDS: count(7 * 24 * 3600),
   QUARRY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  QUARRY_MAX_BATCH_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
+  QUARRY_DEDUPE_WINDOW_SECONDS: count(0),
+  QUARRY_CANONICAL_SORT_QUERY: z.enum(['true', 'false']).default('true'),
+  QUARRY_CANONICAL_DROP_PARAMS: z.string().default('utm_*,fbclid,gclid'),
+  QUARRY_QUOTA_REQUESTS: count(0),
+  QUARRY_QUOTA_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 
 export interface EdgeConfig {
@@ -33,6 +39,12 @@ export interface EdgeConfig {
   keepCompleted: { count: number; age: number };
   keepFailed: { count: number; age: number };
   maxBodyBytes: number;
+  maxBatchBodyBytes: number;
+  /** Default dedupe window for canonical URLs (0 = off); a job's `dedupeWindowMs` overrides it. */
+  dedupeWindowMs: number;
+  canonicalUrl: { sortQuery: boolean; dropParams: string[] };
+  /** Requests per API key per window (0 = no quota). */
+  quota: { requests: number; windowSeconds: number };
 }
 
 const cache = new WeakMap<object, EdgeConfig>();
@@ -56,6 +68,13 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
     keepCompleted: { count: e.QUARRY_KEEP_COMPLETED, age: e.QUARRY_KEEP_COMPLETED_SECONDS },
     keepFailed: { count: e.QUARRY_KEEP_FAILED, age: e.QUARRY_KEEP_FAILED_SECONDS },
     maxBodyBytes: e.QUARRY_MAX_BODY_BYTES,
+    maxBatchBodyBytes: e.QUARRY_MAX_BATCH_BODY_BYTES,
+    dedupeWindowMs: e.QUARRY_DEDUPE_WINDOW_SECONDS * 1000,
+    canonicalUrl: {
+      sortQuery: e.QUARRY_CANONICAL_SORT_QUERY === 'true',
+      dropParams: e.QUARRY_CANONICAL_DROP_PARAMS.split(',').map((p) => p.trim()).filter(Boolean),
+    },
+    quota: { requests: e.QUARRY_QUOTA_REQUESTS, windowSeconds: e.QUARRY_QUOTA_WINDOW_SECONDS },
   };
   cache.set(env, config);
   return config;

@@ -9,6 +9,7 @@ import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { enqueueJob, type EnqueueInput } from '../../edge/src/queue/enqueue-job.ts';
+import { enqueueBatch } from '../../edge/src/queue/enqueue-batch.ts';
 import { buildJobOptions } from '../../edge/src/queue/job-options.ts';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/job-schema.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';

@@ -77,3 +77,16 @@ export class InternalProblem extends HttpProblem {
     super({ status: 500, slug: 'internal', title: 'Internal error', detail: 'An unexpected error occurred; it has been logged. Retry, and report it if it persists.' });
   }
 }
+
+/** The job is in a state where the action does not apply. */
+export class JobStateConflictProblem extends HttpProblem {
+  constructor(detail: string, state: string) {
+    super({ status: 409, slug: 'job-state-conflict', title: 'Job state conflict', detail, extensions: { state } });
+  }
+}
+
+export class InvalidQueryProblem extends HttpProblem {
+  constructor(parameter: string, message: string) {
+    super({ status: 400, slug: 'invalid-query', title: 'Invalid query parameter', detail: `Fix the "${parameter}" query parameter: ${message}.`, extensions: { errors: [{ path: parameter, message }] } });
+  }
+}

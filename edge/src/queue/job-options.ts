@@ -26,6 +26,8 @@ export interface BullJobOptions {
   removeOnFail: RetentionOptions;
   delay?: number;
   priority?: number;
+  /** BullMQ deduplication: while the key lives (ttl ms), adding the same id returns the first job. */
+  deduplication?: { id: string; ttl: number };
 }
 
 export function buildJobOptions(request: JobRequest, jobId: string, config: JobOptionsConfig): BullJobOptions {
@@ -40,4 +42,11 @@ export function buildJobOptions(request: JobRequest, jobId: string, config: JobO
   if (request.delayMs > 0) options.delay = request.delayMs;
   if (request.priority > 0) options.priority = request.priority;
   return options;
+}
+
+/** BullMQ stores a few options under short names (`optsAsJSON` in redis-queue-backend.js). */
+const SHORT_NAMES: Record<string, string> = { deduplication: 'de' };
+
+export function encodeJobOptions(options: BullJobOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([name, value]) => [SHORT_NAMES[name] ?? name, value]));
 }

@@ -1,37 +1,40 @@
 /**
  * @module edge/routes/jobs
- * `POST /v1/jobs` (enqueue, 202) and `GET /v1/jobs/:id` (state and result).
+ * `POST /v1/jobs` (enqueue, 202), `GET /v1/jobs` (list by state), `GET /v1/jobs/:id`
+ * (state and result; `?wait=N` long-polls until it finishes).
  */
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
-import { NotFoundProblem } from '../problems/problems.ts';
+import { InvalidQueryProblem, NotFoundProblem } from '../problems/problems.ts';
 import { withBroker } from '../queue/broker-errors.ts';
 import { enqueueJob } from '../queue/enqueue-job.ts';
-import { idempotentJobId, isJobId, randomJobId } from '../queue/job-id.ts';
+import { isJobId } from '../queue/job-id.ts';
+import { LISTABLE_STATES, listJobs, type ListableState } from '../queue/list-jobs.ts';
 import { readJob } from '../queue/read-job.ts';
+import { toEnqueueInput } from '../queue/submission.ts';
+import { waitForJob } from '../queue/wait-for-job.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
+import { idempotencyKeyHeader, mergeIdempotencyKey } from './idempotency-key.ts';
 import { readJsonBody } from './read-json-body.ts';
 
 const INITIAL_STATUS = { standard: 'waiting', delayed: 'delayed', prioritized: 'prioritized' } as const;
+const MAX_WAIT_SECONDS = 60;
 
-export const jobsRoutes = new Hono<AppEnv>();
+export const jobsRoutes = new OpenAPIHono<AppEnv>();
+
+export const jobNotFound = (id: string) =>
+  new NotFoundProblem(`No job with id "${id}": check the id returned by POST /v1/jobs (finished jobs expire after their retention period).`);
 
 jobsRoutes.post('/', async (c) => {
   const config = loadEdgeConfig(c.env);
+  const headerKey = idempotencyKeyHeader(c);
   const request = await readJsonBody(c, jobRequestSchema);
-  const apiKeyId = c.get('apiKeyId');
-  const jobId = request.idempotencyKey ? await idempotentJobId(apiKeyId, request.idempotencyKey) : randomJobId();
-  const outcome = await withBroker(() =>
-    enqueueJob(upstashClient(config.broker), {
-      prefix: config.prefix,
-      jobId,
-      request,
-      submittedBy: apiKeyId,
-      options: { backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed },
-    }),
-  );
+  const idempotencyKey = mergeIdempotencyKey(headerKey, request.idempotencyKey);
+  if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
+  const input = await toEnqueueInput(config, { request, apiKeyId: c.get('apiKeyId') });
+  const outcome = await withBroker(() => enqueueJob(upstashClient(config.broker), input));
   const statusUrl = new URL(`/v1/jobs/${outcome.id}`, c.req.url).toString();
   c.header('location', statusUrl);
   return c.json({
@@ -42,12 +45,31 @@ jobsRoutes.post('/', async (c) => {
   }, 202);
 });
 
+jobsRoutes.get('/', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const status = c.req.query('status') ?? 'failed';
+  if (!(LISTABLE_STATES as readonly string[]).includes(status)) throw new InvalidQueryProblem('status', `must be one of ${LISTABLE_STATES.join(', ')}`);
+  const limit = Number(c.req.query('limit') ?? 50);
+  const offset = Number(c.req.query('cursor') ?? 0);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidQueryProblem('limit', 'must be an integer from 1 to 500');
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidQueryProblem('cursor', 'must be the nextCursor of a previous page');
+  const page = await withBroker(() => listJobs(upstashClient(config.broker), config.prefix, status as ListableState, offset, limit));
+  const next = offset + page.jobs.length;
+  return c.json({ status, total: page.total, jobs: page.jobs, nextCursor: next < page.total ? String(next) : null });
+});
+
 jobsRoutes.get('/:id', async (c) => {
   const config = loadEdgeConfig(c.env);
   const id = c.req.param('id');
-  const notFound = () => new NotFoundProblem(`No job with id "${id}": check the id returned by POST /v1/jobs (finished jobs expire after their retention period).`);
-  if (!isJobId(id)) throw notFound();
-  const view = await withBroker(() => readJob(upstashClient(config.broker), upstashClient(config.results), config.prefix, id));
-  if (!view) throw notFound();
+  if (!isJobId(id)) throw jobNotFound(id);
+  const waitParam = c.req.query('wait');
+  const wait = waitParam === undefined ? 0 : Number(waitParam);
+  if (!Number.isFinite(wait) || wait < 0 || wait > MAX_WAIT_SECONDS) throw new InvalidQueryProblem('wait', `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
+  const broker = upstashClient(config.broker);
+  const results = upstashClient(config.results);
+  const view = await withBroker(() => wait > 0
+    ? waitForJob(broker, results, config.prefix, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
+    : readJob(broker, results, config.prefix, id));
+  if (!view) throw jobNotFound(id);
   return c.json(view);
 });

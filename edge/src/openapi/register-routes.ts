@@ -1,0 +1,65 @@
+/**
+ * @module edge/openapi/register-routes
+ * Every route's OpenAPI description, in one place next to the schemas they use. A test
+ * checks that each route the app serves is described here.
+ */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { batchBodySchema } from '../../../shared/batch-schema.ts';
+import { jobRequestSchema } from '../../../shared/job-schema.ts';
+import type { AppEnv } from '../app-env.ts';
+import * as s from './schemas.ts';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: s.problemSchema } } });
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
+const idParam = z.object({ id: z.string().describe('Job id from POST /v1/jobs') });
+const secured = [{ bearer: [] }];
+const common = { 400: problem('Invalid input: the detail names the field and the limit'), 401: problem('Missing or invalid API key'), 503: problem('Broker unreachable: retry after Retry-After seconds') };
+
+export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
+  const r = app.openAPIRegistry;
+  r.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' });
+  r.registerPath(createRoute({ method: 'get', path: '/healthz', summary: 'Liveness', responses: { 200: json('The edge answers', z.object({ status: z.literal('ok') })) } }));
+  r.registerPath(createRoute({ method: 'get', path: '/readyz', summary: 'Readiness (broker reachable)', responses: { 200: json('Ready', z.object({ status: z.literal('ready') })), 503: common[503] } }));
+  r.registerPath(createRoute({
+    method: 'post', path: '/v1/jobs', summary: 'Enqueue a scrape job', security: secured,
+    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: jobRequestSchema } } } },
+    responses: { 202: json('Accepted (or an existing job for the same idempotency key)', s.jobAcceptedSchema), ...common, 413: problem('Body too large'), 415: problem('Not JSON'), 429: problem('Quota exceeded') },
+  }));
+  r.registerPath(createRoute({
+    method: 'get', path: '/v1/jobs', summary: 'List jobs by state (the dead-letter view: status=failed)', security: secured,
+    request: { query: z.object({ status: z.string().optional(), limit: z.string().optional(), cursor: z.string().optional() }) },
+    responses: { 200: json('One page', s.jobListSchema), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'get', path: '/v1/jobs/{id}', summary: 'Job state, attempts and result', security: secured,
+    request: { params: idParam, query: z.object({ wait: z.string().optional().describe('Long-poll up to N seconds (≤ 60) for the job to finish') }) },
+    responses: { 200: json('The job', s.jobViewSchema), 404: problem('Unknown or expired job'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'delete', path: '/v1/jobs/{id}', summary: 'Cancel a job that has not started', security: secured,
+    request: { params: idParam }, responses: { 200: json('Cancelled', s.jobChangeSchema), 404: problem('Unknown job'), 409: problem('Running or finished'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'post', path: '/v1/jobs/{id}/retry', summary: 'Replay a failed job with fresh attempts', security: secured,
+    request: { params: idParam }, responses: { 202: json('Re-queued', s.jobChangeSchema), 404: problem('Unknown job'), 409: problem('Not failed'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'get', path: '/v1/jobs/{id}/events', summary: 'Server-Sent Events: status, progress, completed | failed', security: secured,
+    request: { params: idParam }, responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, 404: problem('Unknown job'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'post', path: '/v1/batches', summary: 'Enqueue up to 10,000 jobs (all-or-nothing validation)', security: secured,
+    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: batchBodySchema } } } },
+    responses: { 202: json('Accepted', s.batchAcceptedSchema), ...common, 413: problem('Body too large') },
+  }));
+  r.registerPath(createRoute({
+    method: 'get', path: '/v1/batches/{id}', summary: 'Batch counts and progress', security: secured,
+    request: { params: z.object({ id: z.string() }) }, responses: { 200: json('The batch', s.batchViewSchema), 404: problem('Unknown batch'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'post', path: '/v1/hooks/{name}', summary: 'Signed webhook trigger (Quarry-Signature or X-Hub-Signature-256)',
+    request: { params: z.object({ name: z.string() }), body: { required: true, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
+    responses: { 202: json('Jobs created', s.hookAcceptedSchema), 400: common[400], 401: problem('Bad signature or replayed timestamp'), 404: problem('Unknown hook'), 503: common[503] },
+  }));
+}

@@ -1,0 +1,62 @@
+/**
+ * @module edge/openapi/schemas
+ * Response shapes of the API, for the OpenAPI document (requests reuse shared/ schemas).
+ */
+import { z } from 'zod';
+import { jobResultSchema } from '../../../shared/job-result.ts';
+
+export const problemSchema = z.object({
+  type: z.string().describe('`urn:quarry:problem:<slug>`, one per failure meaning'),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().describe('What went wrong and what to fix'),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+}).meta({ id: 'Problem' });
+
+export const jobAcceptedSchema = z.object({
+  id: z.string(),
+  status: z.enum(['waiting', 'delayed', 'prioritized', 'duplicate']),
+  duplicate: z.boolean().describe('True when the idempotency key or dedupe window matched an existing job: nothing new was stored'),
+  statusUrl: z.url(),
+}).meta({ id: 'JobAccepted' });
+
+export const jobViewSchema = z.object({
+  id: z.string(),
+  status: z.string().describe('waiting | delayed | prioritized | active | completed | failed'),
+  name: z.string().optional(),
+  attempts: z.object({ made: z.number(), started: z.number(), max: z.number() }),
+  progress: z.unknown(),
+  createdAt: z.string().optional(),
+  processedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  result: jobResultSchema.optional(),
+  error: z.string().optional(),
+  callback: z.object({ attempts: z.number(), delivered: z.boolean(), lastStatus: z.number().nullable(), lastError: z.string().nullable() }).optional(),
+}).meta({ id: 'JobView' });
+
+export const jobListSchema = z.object({
+  status: z.string(),
+  total: z.number(),
+  nextCursor: z.string().nullable(),
+  jobs: z.array(z.object({ id: z.string(), mode: z.string().nullable(), url: z.string().nullable(), error: z.string().nullable(), finishedAt: z.string().nullable(), attemptsMade: z.number() })),
+}).meta({ id: 'JobList' });
+
+export const jobChangeSchema = z.object({ id: z.string(), status: z.string(), previous: z.string() }).meta({ id: 'JobChange' });
+
+export const batchAcceptedSchema = z.object({
+  batchId: z.string(),
+  count: z.number().describe('Jobs created'),
+  deduplicated: z.number().describe('Items that matched an existing job'),
+  statusUrl: z.url(),
+  jobs: z.array(z.object({ id: z.string(), duplicate: z.boolean() })).describe('One entry per item, in order'),
+}).meta({ id: 'BatchAccepted' });
+
+export const batchViewSchema = z.object({
+  batchId: z.string(), total: z.number(), deduplicated: z.number(), completed: z.number(), failed: z.number(),
+  pending: z.number(), progress: z.number(), state: z.enum(['running', 'finished']), createdAt: z.string(),
+}).meta({ id: 'BatchView' });
+
+export const hookAcceptedSchema = z.object({
+  hook: z.string(), count: z.number(), deduplicated: z.number(),
+  jobs: z.array(z.object({ id: z.string(), duplicate: z.boolean(), statusUrl: z.url() })),
+}).meta({ id: 'HookAccepted' });

@@ -1,0 +1,71 @@
+/**
+ * @module edge/queue/enqueue-plan
+ * Turns one validated request into the exact script call BullMQ's `Queue.add` would make:
+ * which add-job script, its KEYS, and its three ARGV strings (the msgpack ones as JSON).
+ */
+import type { JobData, JobRequest } from '../../../shared/job-schema.ts';
+import { queueKeys } from '../../../shared/keys.ts';
+import { ADD_JOB_SCRIPTS, addJobKind, type AddJobKind } from './add-job-scripts.ts';
+import { buildJobOptions, encodeJobOptions, type JobOptionsConfig } from './job-options.ts';
+
+export interface EnqueueInput {
+  prefix: string;
+  jobId: string;
+  request: JobRequest;
+  submittedBy?: string;
+  batchId?: string;
+  /** BullMQ deduplication id (canonical URL hash) and how long it holds. */
+  dedupe?: { id: string; ttlMs: number };
+  options: JobOptionsConfig;
+  /** Clock for `timestamp` and `acceptedAt` (tests pin it). */
+  now?: number;
+}
+
+export interface EnqueuePlan {
+  kind: AddJobKind;
+  jobId: string;
+  keys: string[];
+  argv: [string, string, string];
+}
+
+export function planEnqueue(input: EnqueueInput): EnqueuePlan {
+  const keys = queueKeys(input.prefix);
+  const timestamp = input.now ?? Date.now();
+  const kind = addJobKind({ delay: input.request.delayMs, priority: input.request.priority });
+  const data: JobData = { request: input.request, acceptedAt: timestamp };
+  if (input.submittedBy !== undefined) data.submittedBy = input.submittedBy;
+  if (input.batchId !== undefined) data.batchId = input.batchId;
+  const options = buildJobOptions(input.request, input.jobId, input.options);
+  if (input.dedupe) options.deduplication = { id: input.dedupe.id, ttl: input.dedupe.ttlMs };
+  const dedupeKey = input.dedupe ? `${keys.base}de:${input.dedupe.id}` : null;
+  // [keyPrefix, jobId, name, timestamp, parentKey, parentDepsKey, parent, repeatJobKey, dedupKey, deferParentRelease]
+  const args = [keys.base, input.jobId, input.request.mode, timestamp, null, null, null, null, dedupeKey, null];
+  return {
+    kind,
+    jobId: input.jobId,
+    keys: ADD_JOB_SCRIPTS[kind].keys.map(keys.key),
+    argv: [JSON.stringify(args), JSON.stringify(data), JSON.stringify(encodeJobOptions(options))],
+  };
+}
+
+export interface EnqueueOutcome {
+  id: string;
+  /** True when nothing new was stored: the id existed, or deduplication returned an earlier job. */
+  duplicate: boolean;
+  kind: AddJobKind;
+}
+
+export class EnqueueRejectedError extends Error {
+  override name = 'EnqueueRejectedError';
+  constructor(code: number) {
+    super(`BullMQ's add-job script refused the job (code ${code})`);
+  }
+}
+
+/** Reads the wrapped script's `{ jobIdOrCode, existed }` reply. */
+export function readOutcome(plan: EnqueuePlan, reply: unknown): EnqueueOutcome {
+  const [result, existed] = Array.isArray(reply) ? reply : [reply, 0];
+  if (typeof result === 'number' && result < 0) throw new EnqueueRejectedError(result);
+  const id = String(result);
+  return { id, duplicate: Number(existed) === 1 || id !== plan.jobId, kind: plan.kind };
+}

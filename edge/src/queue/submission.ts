@@ -1,0 +1,44 @@
+/**
+ * @module edge/queue/submission
+ * From a validated request to an enqueue input: the job id (idempotency), the dedupe id
+ * (canonical URL within a window) and the retention/backoff options from config.
+ */
+import { canonicalUrl } from '../../../shared/canonical-url.ts';
+import type { JobRequest } from '../../../shared/job-schema.ts';
+import { sha256, toHex } from '../auth/api-keys.ts';
+import type { EdgeConfig } from '../config.ts';
+import type { EnqueueInput } from './enqueue-plan.ts';
+import { idempotentJobId, randomJobId } from './job-id.ts';
+
+export interface Submission {
+  request: JobRequest;
+  apiKeyId: string;
+  /** Overrides the id derivation (batch items of an idempotent batch). */
+  jobId?: string;
+  batchId?: string;
+}
+
+/** Same page, same work: URL canonicalized, plus mode and rules, scoped to the API key. */
+async function dedupeId(config: EdgeConfig, submission: Submission): Promise<string> {
+  const { request } = submission;
+  const canonical = canonicalUrl(request.url, config.canonicalUrl);
+  const work = JSON.stringify([submission.apiKeyId, request.mode, canonical, request.extract, request.waitFor ?? null]);
+  return `u-${toHex(await sha256(work)).slice(0, 32)}`;
+}
+
+export async function toEnqueueInput(config: EdgeConfig, submission: Submission): Promise<EnqueueInput> {
+  const { request, apiKeyId } = submission;
+  const jobId = submission.jobId
+    ?? (request.idempotencyKey ? await idempotentJobId(apiKeyId, request.idempotencyKey) : randomJobId());
+  const input: EnqueueInput = {
+    prefix: config.prefix,
+    jobId,
+    request,
+    submittedBy: apiKeyId,
+    options: { backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed },
+  };
+  if (submission.batchId) input.batchId = submission.batchId;
+  const windowMs = request.dedupeWindowMs ?? config.dedupeWindowMs;
+  if (windowMs > 0) input.dedupe = { id: await dedupeId(config, submission), ttlMs: windowMs };
+  return input;
+}

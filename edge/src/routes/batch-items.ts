@@ -1,0 +1,55 @@
+/**
+ * @module edge/routes/batch-items
+ * Validates every item of a batch and reports each bad one by index. Batches are
+ * all-or-nothing: one invalid item rejects the batch and nothing is enqueued, so a caller
+ * never has to work out which half of a batch made it in.
+ */
+import { batchBodyFormSchema } from '../../../shared/batch-schema.ts';
+import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
+import type { ProblemFieldError } from '../problems/http-problem.ts';
+import { ValidationProblem } from '../problems/problems.ts';
+import { issuesToFieldErrors } from './read-json-body.ts';
+
+/** Enough to fix a systematic mistake without a megabyte of errors. */
+const MAX_REPORTED_ERRORS = 100;
+
+export class InvalidBatchItemsProblem extends ValidationProblem {
+  constructor(errors: ProblemFieldError[], invalidCount: number, total: number) {
+    super(errors.slice(0, MAX_REPORTED_ERRORS));
+    this.extensions.invalidItems = invalidCount;
+    this.extensions.totalItems = total;
+    this.extensions.accepted = 0;
+  }
+}
+
+export function validateBatchItems(body: unknown): JobRequest[] {
+  const outer = batchBodyFormSchema(body).safeParse(body);
+  if (!outer.success) throw new ValidationProblem(issuesToFieldErrors(outer.error.issues));
+  const { data } = outer;
+  let items: { path: string; value: unknown }[];
+  if ('jobs' in data) {
+    items = data.jobs.map((value, i) => ({ path: `jobs.${i}`, value }));
+  } else {
+    const defaults = data.defaults ?? {};
+    for (const forbidden of ['url', 'idempotencyKey']) {
+      if (forbidden in defaults) throw new ValidationProblem([{ path: `defaults.${forbidden}`, message: `cannot be a default: give it per item in "jobs" instead` }]);
+    }
+    items = data.urls.map((url, i) => ({ path: `urls.${i}`, value: { ...defaults, url } }));
+  }
+  const errors: ProblemFieldError[] = [];
+  const requests: JobRequest[] = [];
+  let invalid = 0;
+  for (const item of items) {
+    const parsed = jobRequestSchema.safeParse(item.value);
+    if (parsed.success) {
+      requests.push(parsed.data);
+      continue;
+    }
+    invalid++;
+    for (const error of issuesToFieldErrors(parsed.error.issues)) {
+      errors.push({ path: error.path ? `${item.path}.${error.path}` : item.path, message: error.message });
+    }
+  }
+  if (invalid > 0) throw new InvalidBatchItemsProblem(errors, invalid, items.length);
+  return requests;
+}

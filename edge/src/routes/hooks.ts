@@ -1,0 +1,53 @@
+/**
+ * @module edge/routes/hooks
+ * `POST /v1/hooks/:name`: a signed delivery from a third party becomes jobs. Authenticated by
+ * its signature, not an API key; a redelivery (same delivery id) creates no new jobs.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
+import type { AppEnv } from '../app-env.ts';
+import { loadEdgeConfig } from '../config.ts';
+import { extractUrls, loadHooks } from '../hooks/hook-config.ts';
+import { verifyHookSignature } from '../hooks/verify-hook-signature.ts';
+import { MalformedJsonProblem, NotFoundProblem, ValidationProblem } from '../problems/problems.ts';
+import { withBroker } from '../queue/broker-errors.ts';
+import { enqueueBatch } from '../queue/enqueue-batch.ts';
+import { idempotentJobId } from '../queue/job-id.ts';
+import { toEnqueueInput } from '../queue/submission.ts';
+import { upstashClient } from '../redis/upstash-clients.ts';
+import { issuesToFieldErrors } from './read-json-body.ts';
+
+export const hooksRoutes = new OpenAPIHono<AppEnv>();
+
+hooksRoutes.post('/:name', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const name = c.req.param('name');
+  const hook = loadHooks(c.env.QUARRY_HOOKS)[name];
+  if (!hook) throw new NotFoundProblem(`No webhook named "${name}": hooks are defined in QUARRY_HOOKS.`);
+  // The signature covers the exact bytes received, so verify before parsing anything.
+  const body = await c.req.text();
+  const { deliveryId } = await verifyHookSignature(hook, c.env, c.req.raw.headers, body);
+  let payload: unknown;
+  try { payload = JSON.parse(body); } catch { throw new MalformedJsonProblem(); }
+
+  const urls = extractUrls(payload, hook.urlPointers);
+  if (urls.length === 0) throw new ValidationProblem([{ path: hook.urlPointers.join(' or '), message: 'no URL found in the payload' }]);
+  if (urls.length > hook.maxUrls) throw new ValidationProblem([{ path: hook.urlPointers.join(' or '), message: `holds ${urls.length} URLs; this hook accepts at most ${hook.maxUrls}` }]);
+  const requests: JobRequest[] = urls.map((url, i) => {
+    const parsed = jobRequestSchema.safeParse({ ...hook.defaults, url });
+    if (!parsed.success) throw new ValidationProblem(issuesToFieldErrors(parsed.error.issues).map((e) => ({ ...e, path: `urls.${i}${e.path ? `.${e.path}` : ''}` })));
+    return parsed.data;
+  });
+
+  const submitter = `hook:${name}`;
+  const deliveryJobBase = await idempotentJobId(submitter, deliveryId, 'h');
+  const inputs = await Promise.all(requests.map((request, index) =>
+    toEnqueueInput(config, { request, apiKeyId: submitter, jobId: `${deliveryJobBase}-${index}` })));
+  const outcomes = await withBroker(() => enqueueBatch(upstashClient(config.broker), inputs));
+  return c.json({
+    hook: name,
+    count: outcomes.filter((o) => !o.duplicate).length,
+    deduplicated: outcomes.filter((o) => o.duplicate).length,
+    jobs: outcomes.map((o) => ({ id: o.id, duplicate: o.duplicate, statusUrl: new URL(`/v1/jobs/${o.id}`, c.req.url).toString() })),
+  }, 202);
+});

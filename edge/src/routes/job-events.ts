@@ -1,0 +1,49 @@
+/**
+ * @module edge/routes/job-events
+ * `GET /v1/jobs/:id/events`: Server-Sent Events (`status`, `progress`, then `completed` or
+ * `failed`). Backed by polling: the Upstash REST protocol has no blocking reads or
+ * subscriptions, so each poll costs two commands and the stream closes after 5 minutes
+ * (reconnect with the standard EventSource retry).
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import type { AppEnv } from '../app-env.ts';
+import { loadEdgeConfig } from '../config.ts';
+import { withBroker } from '../queue/broker-errors.ts';
+import { isJobId } from '../queue/job-id.ts';
+import { readJob } from '../queue/read-job.ts';
+import { FINAL_STATES, waitForJob } from '../queue/wait-for-job.ts';
+import { upstashClient } from '../redis/upstash-clients.ts';
+import { jobNotFound } from './jobs.ts';
+
+const STREAM_SECONDS = 300;
+
+export const jobEventRoutes = new OpenAPIHono<AppEnv>();
+
+jobEventRoutes.get('/:id/events', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const id = c.req.param('id');
+  if (!isJobId(id)) throw jobNotFound(id);
+  const broker = upstashClient(config.broker);
+  const results = upstashClient(config.results);
+  // Answer 404 as a problem before switching to a stream.
+  if (!(await withBroker(() => readJob(broker, results, config.prefix, id)))) throw jobNotFound(id);
+  return streamSSE(c, async (stream) => {
+    let lastStatus = '';
+    let lastProgress = '';
+    const abort = new AbortController();
+    stream.onAbort(() => abort.abort());
+    await waitForJob(broker, results, config.prefix, id, {
+      timeoutMs: STREAM_SECONDS * 1000,
+      signal: abort.signal,
+      onChange: async (view) => {
+        const progress = JSON.stringify(view.progress);
+        if (view.status !== lastStatus && !FINAL_STATES.has(view.status)) await stream.writeSSE({ event: 'status', data: JSON.stringify({ id, status: view.status, attempts: view.attempts }) });
+        if (progress !== lastProgress) await stream.writeSSE({ event: 'progress', data: JSON.stringify({ id, progress: view.progress }) });
+        if (FINAL_STATES.has(view.status)) await stream.writeSSE({ event: view.status, data: JSON.stringify(view) });
+        lastStatus = view.status;
+        lastProgress = progress;
+      },
+    });
+  });
+});
