@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenCheck } from './auth.ts';
+import { createScriptCompat } from './script-compat.ts';
 import { assertAllowed, parseCommand, parseCommandList, type RedisCommand } from './command-policy.ts';
 import { runPipeline, runSingle, runTransaction, type CommandResponse } from './commands.ts';
 import { replyEncodingFromHeader, type ReplyEncoding } from './encoding.ts';
@@ -75,6 +76,7 @@ async function pathCommand(req: IncomingMessage, path: string, maxBodyBytes: num
 
 export function createRequestHandler(options: RequestHandlerOptions): Handler {
   const { redis, stats, checkToken, maxBodyBytes, healthTimeoutMs, logger } = options;
+  const scripts = createScriptCompat();
 
   const runRoute = async (
     route: RouteName, req: IncomingMessage, path: string, encoding: ReplyEncoding,
@@ -85,9 +87,9 @@ export function createRequestHandler(options: RequestHandlerOptions): Handler {
         : await pathCommand(req, path, maxBodyBytes);
       assertAllowed([command]);
       stats.commands(route, 1);
-      return runSingle(redis, command, encoding);
+      return runSingle(redis, scripts.adapt(command), encoding);
     }
-    const commands = parseCommandList(parseJsonBody(await readBody(req, maxBodyBytes)));
+    const commands = parseCommandList(parseJsonBody(await readBody(req, maxBodyBytes))).map(scripts.adapt);
     assertAllowed(commands);
     stats.commands(route, commands.length);
     return route === 'pipeline' ? runPipeline(redis, commands, encoding) : runTransaction(redis, commands, encoding);

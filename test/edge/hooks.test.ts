@@ -1,0 +1,69 @@
+/**
+ * Signed webhook triggers inside workerd: Quarry's Stripe-style scheme (with rotation and a
+ * replay window) and GitHub's, the latter signed by an independent library.
+ */
+import { sign as octokitSign } from '@octokit/webhooks-methods';
+import { describe, expect, it } from 'vitest';
+import { signQuarry } from '../../shared/webhook-signature.ts';
+import { edgeHarness } from './edge-harness.ts';
+
+const HOOKS = JSON.stringify({
+  deploys: { scheme: 'quarry', secretBinding: 'HOOK_SECRET_DEPLOYS', defaults: { mode: 'http', extract: { h: 'h1' } } },
+  github: { scheme: 'github', secretBinding: 'HOOK_SECRET_GITHUB', urlPointers: ['/repository/html_url'] },
+});
+const hookEnv = { QUARRY_HOOKS: HOOKS, HOOK_SECRET_DEPLOYS: 'old-secret, new-secret', HOOK_SECRET_GITHUB: 'gh-secret' } as never;
+
+describe('POST /v1/hooks/:name (Quarry-Signature)', () => {
+  it('turns a signed {urls} payload into jobs, with either rotation secret, and ignores a redelivery', async () => {
+    const edge = edgeHarness(hookEnv);
+    const body = JSON.stringify({ urls: ['https://e.com/a', 'https://e.com/b'] });
+    for (const secret of ['old-secret', 'new-secret']) {
+      const signature = await signQuarry(secret, body);
+      const res = await edge.request('POST', '/v1/hooks/deploys', { raw: body, auth: null, headers: { 'content-type': 'application/json', 'quarry-signature': signature } });
+      expect(res.status).toBe(202);
+      const accepted = await res.json<{ count: number }>();
+      expect(accepted.count).toBe(2);
+      const again = await edge.request('POST', '/v1/hooks/deploys', { raw: body, auth: null, headers: { 'content-type': 'application/json', 'quarry-signature': signature } });
+      expect(await again.json()).toMatchObject({ count: 0, deduplicated: 2 });
+    }
+    expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(4);
+  });
+
+  it.each([
+    ['no signature', undefined, /missing/],
+    ['wrong secret', 'other', /does not match/],
+    ['replayed timestamp', 'stale', /5-minute window/],
+    ['tampered body', 'tampered', /does not match/],
+  ])('refuses %s with 401 and enqueues nothing', async (_name, kind, detail) => {
+    const edge = edgeHarness(hookEnv);
+    const body = JSON.stringify({ url: 'https://e.com/x' });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (kind === 'other') headers['quarry-signature'] = await signQuarry('not-the-secret', body);
+    if (kind === 'stale') headers['quarry-signature'] = await signQuarry('new-secret', body, Math.floor(Date.now() / 1000) - 301);
+    if (kind === 'tampered') headers['quarry-signature'] = await signQuarry('new-secret', JSON.stringify({ url: 'https://e.com/y' }));
+    const res = await edge.request('POST', '/v1/hooks/deploys', { raw: body, auth: null, headers });
+    expect(res.status).toBe(401);
+    expect((await res.json<{ detail: string }>()).detail).toMatch(detail);
+    expect(await edge.keys()).toEqual([]);
+  });
+
+  it('answers 404 for an unknown hook', async () => {
+    const res = await edgeHarness(hookEnv).request('POST', '/v1/hooks/nope', { raw: '{}', auth: null });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('POST /v1/hooks/:name (GitHub X-Hub-Signature-256)', () => {
+  it('accepts a payload signed by @octokit/webhooks-methods and maps the configured pointer', async () => {
+    const edge = edgeHarness(hookEnv);
+    const body = JSON.stringify({ ref: 'refs/heads/main', repository: { html_url: 'https://github.example/acme/site' } });
+    const headers = { 'content-type': 'application/json', 'x-hub-signature-256': await octokitSign('gh-secret', body), 'x-github-delivery': 'delivery-1' };
+    const res = await edge.request('POST', '/v1/hooks/github', { raw: body, auth: null, headers });
+    expect(res.status).toBe(202);
+    const accepted = await res.json<{ jobs: { id: string }[] }>();
+    const job = await (await edge.request('GET', `/v1/jobs/${accepted.jobs[0]!.id}`)).json();
+    expect(job).toMatchObject({ status: 'waiting' });
+    const bad = await edge.request('POST', '/v1/hooks/github', { raw: body, auth: null, headers: { ...headers, 'x-hub-signature-256': await octokitSign('wrong', body) } });
+    expect(bad.status).toBe(401);
+  });
+});
