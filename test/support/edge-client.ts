@@ -19,7 +19,7 @@ export interface JobView {
 }
 
 export function edgeClient(baseUrl: string, apiKey: string): EdgeClient {
-  const auth = (key: string | null | undefined) => (key === null ? {} : { authorization: `Bearer ${key ?? apiKey}` });
+  const auth = (key: string | null | undefined): Record<string, string> => (key === null ? {} : { authorization: `Bearer ${key ?? apiKey}` });
   const client: EdgeClient = {
     post: (path, body, init = {}) => fetch(baseUrl + path, {
       method: 'POST',
