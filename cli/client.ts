@@ -1,0 +1,84 @@
+/**
+ * @module cli/client
+ * A small typed client for the edge API: bearer auth, problem+json turned into typed errors.
+ */
+import type { batchAcceptedSchema, batchViewSchema, jobViewSchema } from '../edge/src/openapi/schemas.ts';
+import type { z } from 'zod';
+import type { Connection } from './config.ts';
+import { ApiProblemError, NetworkError, type FieldError } from './errors.ts';
+
+export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
+export type BatchView = z.infer<typeof batchViewSchema>;
+export type JobView = z.infer<typeof jobViewSchema>;
+
+/** The server caps a long poll at 60 s; longer waits are several polls. */
+export const MAX_WAIT_SECONDS = 60;
+/** Time allowed for an answer on top of any long-poll wait. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface QuarryClientOptions extends Connection {
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export class QuarryClient {
+  readonly endpoint: string;
+  readonly #apiKey: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: QuarryClientOptions) {
+    this.endpoint = options.endpoint;
+    this.#apiKey = options.apiKey;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** `POST /v1/batches`; the idempotency key makes a retried submission name the same jobs. */
+  createBatch(body: unknown, idempotencyKey?: string): Promise<BatchAccepted> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    return this.#request('POST', '/v1/batches', { headers, body: JSON.stringify(body) });
+  }
+
+  getBatch(batchId: string): Promise<BatchView> {
+    return this.#request('GET', `/v1/batches/${encodeURIComponent(batchId)}`);
+  }
+
+  /** `GET /v1/jobs/:id`, long-polling up to `waitSeconds` (≤ 60) for the job to finish. */
+  getJob(jobId: string, waitSeconds = 0): Promise<JobView> {
+    const query = waitSeconds > 0 ? `?wait=${Math.min(MAX_WAIT_SECONDS, waitSeconds)}` : '';
+    return this.#request('GET', `/v1/jobs/${encodeURIComponent(jobId)}${query}`, {}, waitSeconds * 1000);
+  }
+
+  async #request<T>(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}, waitMs = 0): Promise<T> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(this.endpoint + path, {
+        method,
+        headers: { accept: 'application/json', authorization: `Bearer ${this.#apiKey}`, ...init.headers },
+        ...(init.body !== undefined ? { body: init.body } : {}),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + waitMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new NetworkError(this.endpoint, error);
+    }
+    if (!response.ok) throw problemFrom(response, text);
+    return JSON.parse(text) as T;
+  }
+}
+
+/** Reads an RFC 9457 body when there is one; a proxy's HTML error page still gives a clear message. */
+function problemFrom(response: Response, text: string): ApiProblemError {
+  let body: { detail?: unknown; title?: unknown; errors?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not JSON: fall back to the status line below.
+  }
+  const detail = typeof body.detail === 'string' ? body.detail
+    : typeof body.title === 'string' ? body.title
+    : `HTTP ${response.status} ${response.statusText}`.trim();
+  const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
+  return new ApiProblemError(response.status, detail, errors);
+}
