@@ -1,0 +1,123 @@
+/**
+ * @module worker/config-table
+ * The one table of worker settings: environment variable, default, validation and description.
+ * `loadConfig()` reads it and `renderConfigTable()` documents it, so the two cannot drift.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { assertClusterSafePrefix, DEFAULT_PREFIX } from '../../shared/keys.ts';
+
+/** Raw environment, as `process.env`. */
+export type Env = Record<string, string | undefined>;
+
+export interface ConfigField<S extends z.ZodType = z.ZodType> {
+  /** Environment variable that sets it. */
+  env: string;
+  /** Value used when the variable is unset or empty; a function for defaults derived from other variables. */
+  default?: string | ((env: Env) => string | undefined);
+  /** How the default reads in the docs, when it is not a plain value. */
+  defaultDoc?: string;
+  /** Parses the string from the environment into the typed value. */
+  schema: S;
+  /** One-line description for the README. */
+  doc: string;
+}
+
+const field = <S extends z.ZodType>(definition: ConfigField<S>): ConfigField<S> => definition;
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Chromium binaries tried in order when PUPPETEER_EXECUTABLE_PATH is unset (Debian's layout). */
+export const CHROMIUM_CANDIDATES = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium'];
+
+const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+
+function int(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+}
+
+const prefix = z.string().superRefine((value, ctx) => {
+  try {
+    assertClusterSafePrefix(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+export const CONFIG_TABLE = {
+  redisUrl: field({
+    env: 'REDIS_URL', default: DEFAULT_REDIS_URL, schema: redisUrl,
+    doc: 'Broker Redis holding the BullMQ queue.',
+  }),
+  resultRedisUrl: field({
+    env: 'RESULT_REDIS_URL', default: (env) => env.REDIS_URL || DEFAULT_REDIS_URL, defaultDoc: 'REDIS_URL', schema: redisUrl,
+    doc: 'Result store Redis (a separate instance in production: evictable, unlike the broker).',
+  }),
+  prefix: field({
+    env: 'QUARRY_PREFIX', default: DEFAULT_PREFIX, schema: prefix,
+    doc: 'Key prefix of the queue and results; must contain a `{hash tag}` for Redis Cluster.',
+  }),
+  concurrency: field({
+    env: 'QUARRY_CONCURRENCY', default: '10', schema: int(1, 1000),
+    doc: 'Jobs processed at once by one worker process.',
+  }),
+  browserPages: field({
+    env: 'QUARRY_BROWSER_PAGES', default: '4', schema: int(1, 64),
+    doc: 'Browser pages open at once per process; further browser jobs wait for a free page.',
+  }),
+  resultTtlSeconds: field({
+    env: 'QUARRY_RESULT_TTL_SECONDS', default: String(7 * 24 * 3600), schema: int(1, 365 * 24 * 3600),
+    doc: 'How long a stored result lives, in seconds.',
+  }),
+  userAgent: field({
+    env: 'QUARRY_USER_AGENT', default: 'QuarryBot/0.1', schema: z.string().max(512, 'must be at most 512 characters'),
+    doc: 'User-Agent header of HTTP fetches and browser pages.',
+  }),
+  maxBodyBytes: field({
+    env: 'QUARRY_MAX_BODY_BYTES', default: String(5 * 1024 * 1024), schema: int(1024, 1024 * 1024 * 1024),
+    doc: 'Largest response body (after decompression) an HTTP fetch reads; larger fails the job.',
+  }),
+  maxRedirects: field({
+    env: 'QUARRY_MAX_REDIRECTS', default: '5', schema: int(0, 50),
+    doc: 'Redirects followed per fetch; one more fails the job.',
+  }),
+  browserExecutablePath: field({
+    env: 'PUPPETEER_EXECUTABLE_PATH',
+    default: () => CHROMIUM_CANDIDATES.find((path) => existsSync(path)),
+    defaultDoc: CHROMIUM_CANDIDATES.join(', then '),
+    schema: z.string().refine((path) => existsSync(path), 'no such file').optional(),
+    doc: 'Chromium binary for browser jobs; `headless: shell` is used for chromium-headless-shell.',
+  }),
+  shutdownTimeoutMs: field({
+    env: 'QUARRY_SHUTDOWN_TIMEOUT_MS', default: '25000', schema: int(0, 600_000),
+    doc: 'On SIGTERM, how long active jobs may finish before they are handed back to waiting.',
+  }),
+  healthPort: field({
+    env: 'QUARRY_HEALTH_PORT', default: '9464', schema: int(0, 65_535),
+    doc: 'Port of the `/healthz` and `/readyz` endpoint; 0 turns it off.',
+  }),
+  healthHost: field({
+    env: 'QUARRY_HEALTH_HOST', default: '0.0.0.0', schema: z.string().min(1),
+    doc: 'Address the health endpoint listens on.',
+  }),
+  logLevel: field({
+    env: 'LOG_LEVEL', default: 'info',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+    doc: 'pino log level.',
+  }),
+  keepCompleted: field({
+    env: 'QUARRY_KEEP_COMPLETED', default: '1000', schema: int(0, 10_000_000),
+    doc: 'Completed jobs kept in the broker (results live in the result store); unless the job sets its own.',
+  }),
+  keepFailed: field({
+    env: 'QUARRY_KEEP_FAILED', default: '10000', schema: int(0, 10_000_000),
+    doc: 'Failed jobs kept in the broker for inspection; unless the job sets its own.',
+  }),
+};
+
+export type ConfigKey = keyof typeof CONFIG_TABLE;

@@ -1,0 +1,124 @@
+/**
+ * @module worker/http/http-fetcher
+ * Fetches one page over plain HTTP with undici: redirects followed by hand (so every hop passes
+ * `checkUrl`), one deadline for the whole chain, a streamed body under a byte cap.
+ */
+import { request, type Dispatcher } from 'undici';
+import {
+  FetchFailedError, FetchTimeoutError, InvalidRedirectError, JobAbortedError, ResponseTooLargeError,
+  TooManyRedirectsError, httpStatusError, parseRetryAfter,
+} from '../errors/index.ts';
+import { ACCEPT_ENCODING, readCappedBody } from './read-body.ts';
+import { decodeText, isHtmlContentType } from './content-type.ts';
+
+export interface HttpFetcherOptions {
+  /** `User-Agent` header. */
+  userAgent: string;
+  /** Cap on the decoded body, in bytes. */
+  maxBodyBytes: number;
+  /** Redirects followed; one more throws `TooManyRedirectsError`. */
+  maxRedirects: number;
+  /** Called before every hop (the first request and each redirect); throw to refuse the URL. */
+  checkUrl?: (url: URL) => Promise<unknown>;
+  /** undici dispatcher (e.g. one that pins DNS answers); undici's global one when omitted. */
+  dispatcher?: Dispatcher;
+}
+
+export interface FetchOptions {
+  /** Deadline for the whole fetch, redirects and body included. */
+  timeoutMs: number;
+  /** Aborts the fetch from outside (shutdown hand-back, BullMQ cancel). */
+  signal?: AbortSignal;
+}
+
+export interface FetchedPage {
+  url: string;
+  /** URL of the response that ended the redirect chain. */
+  finalUrl: string;
+  status: number;
+  contentType: string | null;
+  /** Decoded body when the response is HTML; null otherwise (such bodies are not downloaded). */
+  html: string | null;
+  /** Decoded body size in bytes (0 when not read). */
+  bytes: number;
+  redirects: number;
+}
+
+export interface HttpFetcher {
+  fetch(url: string, options: FetchOptions): Promise<FetchedPage>;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Resolves a `Location` against the current URL; only http(s) targets are followed. */
+function redirectTarget(location: string | undefined, base: URL): URL {
+  try {
+    const target = new URL(location ?? '', base);
+    if (location && (target.protocol === 'http:' || target.protocol === 'https:')) return target;
+  } catch { /* fall through */ }
+  throw new InvalidRedirectError();
+}
+
+export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
+  const { userAgent, maxBodyBytes, maxRedirects, checkUrl, dispatcher } = { ...options };
+  const headers = { 'user-agent': userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5', 'accept-encoding': ACCEPT_ENCODING };
+
+  async function fetchPage(url: string, { timeoutMs, signal }: FetchOptions): Promise<FetchedPage> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
+    // Errors from undici are translated; errors from checkUrl (typed by the guard) pass through.
+    const translate = (error: unknown): unknown => {
+      if (deadline.aborted) return new FetchTimeoutError(timeoutMs, error);
+      if (signal?.aborted) return new JobAbortedError(error);
+      if (error instanceof Error && !('code' in error)) return error;
+      return new FetchFailedError((error as { code?: string }).code, error);
+    };
+
+    let current = new URL(url);
+    for (let redirects = 0; ; redirects++) {
+      await checkUrl?.(current);
+      if (combined.aborted) throw translate(combined.reason);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(current, { method: 'GET', headers, signal: combined, ...(dispatcher ? { dispatcher } : {}) });
+      } catch (error) {
+        throw translate(error);
+      }
+      const { statusCode: status, headers: responseHeaders, body } = response;
+      if (REDIRECT_STATUSES.has(status) && header(responseHeaders, 'location') !== undefined) {
+        await body.dump().catch(() => undefined);
+        if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects);
+        current = redirectTarget(header(responseHeaders, 'location'), current);
+        continue;
+      }
+      if (status >= 400) {
+        await body.dump().catch(() => undefined);
+        throw httpStatusError(status, parseRetryAfter(header(responseHeaders, 'retry-after')));
+      }
+      const contentType = header(responseHeaders, 'content-type') ?? null;
+      const page = { url, finalUrl: current.href, status, contentType, redirects };
+      if (!isHtmlContentType(contentType)) {
+        await body.dump().catch(() => undefined);
+        return { ...page, html: null, bytes: 0 };
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await readCappedBody(body, {
+          maxBytes: maxBodyBytes,
+          contentEncoding: header(responseHeaders, 'content-encoding'),
+          contentLength: header(responseHeaders, 'content-length'),
+        });
+      } catch (error) {
+        throw error instanceof ResponseTooLargeError ? error : translate(error);
+      }
+      return { ...page, html: decodeText(bytes, contentType ?? undefined), bytes: bytes.length };
+    }
+  }
+
+  return { fetch: fetchPage };
+}

@@ -1,0 +1,109 @@
+/**
+ * @module worker/processor
+ * The BullMQ processor: parse the job, fetch or render by mode, extract, store the result,
+ * and turn the error classes into BullMQ moves (fail, retry, re-delay, hand back).
+ */
+import { DelayedError, WaitingError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { jobDataSchema, normalizeExtract, type JobData } from '../../shared/job-schema.ts';
+import type { JobResult } from '../../shared/job-result.ts';
+import type { PageRenderer } from './browser/page-renderer.ts';
+import { InvalidJobError, RetryLaterError, asNonRetryable, retryDecision, type CriticalError } from './errors/index.ts';
+import { extractFromHtml, notExtracted } from './extract/extract-fields.ts';
+import type { FetchedPage, HttpFetcher } from './http/http-fetcher.ts';
+import { loggableUrl } from './logger.ts';
+import type { ResultStore } from './result-store.ts';
+
+/** What the job returns to BullMQ (kept small: the full result lives in the result store). */
+export interface JobSummary {
+  status: number;
+  finalUrl: string;
+  title: string | null;
+  durationMs: number;
+  attempt: number;
+}
+
+export interface ProcessorOptions {
+  fetcher: HttpFetcher;
+  renderer: PageRenderer;
+  resultStore: ResultStore;
+  logger: Logger;
+  /** Aborted when the worker hands its active jobs back to waiting (shutdown deadline passed). */
+  handBack: AbortSignal;
+  /** Called once per `CriticalError`; the worker stops taking jobs. */
+  onCritical?: (error: CriticalError) => void;
+  /** Sees every job while it runs, so the worker can hand back jobs whose processor is stuck. */
+  track?: (job: Job, token: string | undefined) => () => void;
+}
+
+export type QuarryProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobSummary>;
+
+/** Validates `job.data`; a job whose name is not its request's mode is as invalid as bad data. */
+export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
+  const parsed = jobDataSchema.safeParse(job.data);
+  if (!parsed.success) {
+    throw new InvalidJobError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`));
+  }
+  if (job.name !== parsed.data.request.mode) {
+    throw new InvalidJobError([`name: job name "${job.name}" is not request.mode "${parsed.data.request.mode}"`]);
+  }
+  return parsed.data;
+}
+
+export function createProcessor(options: ProcessorOptions): QuarryProcessor {
+  const { fetcher, renderer, resultStore, logger, handBack, onCritical, track } = { ...options };
+
+  async function run(job: Job, data: JobData, attempt: number, signal: AbortSignal): Promise<JobSummary> {
+    const { request } = data;
+    const started = performance.now();
+    const fetchedAt = new Date().toISOString();
+    const page: FetchedPage = request.mode === 'browser'
+      ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal })
+      : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal });
+    const rules = normalizeExtract(request.extract);
+    const { title, extract } = page.html === null ? notExtracted(rules) : extractFromHtml(page.html, rules);
+    const durationMs = Math.round(performance.now() - started);
+    const result: JobResult = {
+      url: request.url, finalUrl: page.finalUrl, httpStatus: page.status, title, extract,
+      fetchedAt, durationMs, mode: request.mode, attempt,
+    };
+    await resultStore.put(job.id!, result);
+    return { status: page.status, finalUrl: page.finalUrl, title, durationMs, attempt };
+  }
+
+  return async function processJob(job, token, bullSignal) {
+    const attempt = job.attemptsMade + 1;
+    const log = logger.child({ jobId: job.id, mode: job.name, attempt });
+    const untrack = track?.(job, token) ?? (() => undefined);
+    const signal = bullSignal ? AbortSignal.any([bullSignal, handBack]) : handBack;
+    try {
+      const data = parseJobData(job);
+      log.debug({ url: loggableUrl(data.request.url) }, 'job started');
+      const summary = await run(job, data, attempt, signal);
+      log.info({ status: summary.status, durationMs: summary.durationMs }, 'job completed');
+      return summary;
+    } catch (error) {
+      const decision = retryDecision(error);
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      // A job interrupted by the hand-back goes to waiting with its attempt unspent,
+      // unless it failed for a reason of its own that no retry can fix.
+      if ((handBack.aborted && decision !== 'fail') || decision === 'critical') {
+        if (decision === 'critical') onCritical?.(error as CriticalError);
+        await job.moveToWait(token);
+        log.warn({ reason }, 'job handed back to waiting');
+        throw new WaitingError();
+      }
+      if (decision === 'retry-later') {
+        const { retryAfterMs } = error as RetryLaterError;
+        await job.moveToDelayed(Date.now() + retryAfterMs, token);
+        log.info({ reason, retryAfterMs }, 'job re-scheduled');
+        throw new DelayedError();
+      }
+      const willRetry = decision === 'retry' && attempt < (job.opts.attempts ?? 1);
+      log.warn({ reason, decision, willRetry }, 'job attempt failed');
+      throw decision === 'fail' ? asNonRetryable(error) : error;
+    } finally {
+      untrack();
+    }
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * @module worker/quarry-worker
+ * Assembles one worker (BullMQ Worker, fetcher, browser pool, result store, health endpoint) and
+ * closes it with a deadline: jobs still running when it passes go back to waiting at once.
+ */
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Page } from 'puppeteer-core';
+import type { Dispatcher } from 'undici';
+import { QUEUE_NAME, assertClusterSafePrefix } from '../../shared/keys.ts';
+import { createBrowserPool, type BrowserPool } from './browser/browser-pool.ts';
+import { createPageRenderer } from './browser/page-renderer.ts';
+import type { WorkerConfig } from './config.ts';
+import { retryDecision, type CriticalError } from './errors/index.ts';
+import { startHealthServer, type HealthServer } from './health-server.ts';
+import { createHttpFetcher } from './http/http-fetcher.ts';
+import { createLogger } from './logger.ts';
+import { createProcessor, type JobSummary } from './processor.ts';
+import { closeRedis, createRedisConnection } from './redis-connection.ts';
+import { createResultStore, type ResultStore } from './result-store.ts';
+
+export interface QuarryWorkerOptions {
+  /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
+  checkUrl?: (url: URL) => Promise<unknown>;
+  /** Called for every browser request; false blocks it. */
+  checkRequest?: (url: URL) => Promise<boolean>;
+  /** undici dispatcher for HTTP mode (e.g. DNS pinning). */
+  dispatcher?: Dispatcher;
+  /** Extra Chromium flags (e.g. the guarded proxy's `guardedBrowserArgs`). */
+  browserArgs?: string[];
+  /** Runs on each fresh browser page before navigation (e.g. `installBrowserGuard`). */
+  preparePage?: (page: Page) => Promise<void>;
+  /** A logger at `config.logLevel` on stdout when omitted. */
+  logger?: Logger;
+  /** Start taking jobs at once. */
+  autorun?: boolean;
+  /** Passed to BullMQ's Worker last (tests shorten `stalledInterval` and the like). */
+  workerOptions?: Partial<WorkerOptions>;
+  /** After the hand-back signal, how long processors get to move their own jobs before the worker does. */
+  handBackGraceMs?: number;
+}
+
+export interface CloseOptions {
+  /** How long active jobs may run on; `config.shutdownTimeoutMs` when omitted. */
+  timeoutMs?: number;
+}
+
+export interface CloseReport {
+  /** Ids of jobs that were still running at the deadline and went back to waiting. */
+  handedBack: string[];
+}
+
+export interface QuarryWorker {
+  readonly worker: Worker<unknown, JobSummary>;
+  readonly resultStore: ResultStore;
+  readonly browserPool: BrowserPool;
+  /** Port of the health endpoint, when it runs. */
+  readonly healthPort: number | undefined;
+  /** Broker connected, taking jobs, not closing. */
+  isReady(): boolean;
+  activeJobIds(): string[];
+  /** Settles once closed: with the `CriticalError` that stopped the worker, or undefined after `close()`. */
+  readonly stopped: Promise<CriticalError | undefined>;
+  close(options?: CloseOptions): Promise<CloseReport>;
+}
+
+/** Resolves true if `promise` settles within `ms`, false otherwise. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([promise.then(() => true, () => true), expired]);
+  clearTimeout(timer);
+  return settled;
+}
+
+export async function startQuarryWorker(config: WorkerConfig, options: QuarryWorkerOptions = {}): Promise<QuarryWorker> {
+  const { checkUrl, checkRequest, dispatcher, browserArgs, preparePage, autorun = true, workerOptions = {}, handBackGraceMs = 3_000 } = { ...options };
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const prefix = assertClusterSafePrefix(config.prefix);
+  const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger });
+  const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true });
+  const resultStore = createResultStore({ client: results, prefix, ttlSeconds: config.resultTtlSeconds });
+  const browserPool = createBrowserPool({ executablePath: config.browserExecutablePath, maxPages: config.browserPages, userAgent: config.userAgent, extraArgs: browserArgs, logger });
+  const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
+  const renderer = createPageRenderer({ pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, checkRequest, preparePage });
+
+  const handBack = new AbortController();
+  const active = new Map<string, { job: Job; token: string | undefined }>();
+  let closing: Promise<CloseReport> | undefined;
+  let critical: CriticalError | undefined;
+  let resolveStopped: (error: CriticalError | undefined) => void = () => undefined;
+  const stopped = new Promise<CriticalError | undefined>((resolve) => (resolveStopped = resolve));
+
+  const processor = createProcessor({
+    fetcher, renderer, resultStore, logger, handBack: handBack.signal,
+    track: (job, token) => {
+      active.set(job.id!, { job, token });
+      return () => active.delete(job.id!);
+    },
+    onCritical: (error) => {
+      if (critical) return;
+      critical = error;
+      logger.fatal({ reason: error.message }, 'critical error: the worker stops taking jobs');
+      void close();
+    },
+  });
+
+  const worker = new Worker<unknown, JobSummary>(QUEUE_NAME, processor, {
+    connection: broker,
+    prefix,
+    concurrency: config.concurrency,
+    autorun,
+    removeOnComplete: { count: config.keepCompleted },
+    removeOnFail: { count: config.keepFailed },
+    ...workerOptions,
+  });
+  worker.on('error', (error) => {
+    // During a broker outage every BullMQ connection reports each retry; the connection logs it once.
+    if (broker.status === 'ready') logger.error({ err: error.message }, 'worker error');
+  });
+  worker.on('failed', (job, error) => {
+    if (job && job.finishedOn && retryDecision(error) !== 'critical') {
+      logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
+    }
+  });
+  await worker.waitUntilReady();
+
+  const isReady = () => !closing && broker.status === 'ready' && worker.isRunning();
+  const health: HealthServer | undefined = config.healthPort > 0
+    ? await startHealthServer({ port: config.healthPort, host: config.healthHost, isReady })
+    : undefined;
+
+  async function shutDown(timeoutMs: number): Promise<CloseReport> {
+    logger.info({ active: active.size, timeoutMs }, 'worker closing');
+    const workerClosed = worker.close(); // stops fetching at once, then waits for active jobs
+    let handedBack: string[] = [];
+    if (!(await within(workerClosed, timeoutMs))) {
+      handedBack = [...active.keys()];
+      logger.warn({ jobs: handedBack }, 'shutdown deadline passed; handing active jobs back');
+      handBack.abort(); // each processor moves its own job to waiting (processor.ts)
+      if (!(await within(workerClosed, handBackGraceMs))) {
+        // A processor that ignores the signal (stuck in CPU work): move its job from outside.
+        await Promise.all([...active.values()].map(({ job, token }) => job.moveToWait(token).catch(() => undefined)));
+      }
+    }
+    await Promise.all([health?.close(), browserPool.close()]);
+    await Promise.all([closeRedis(results), closeRedis(broker)]);
+    logger.info({ handedBack: handedBack.length }, 'worker closed');
+    return { handedBack };
+  }
+
+  function close(closeOptions: CloseOptions = {}): Promise<CloseReport> {
+    closing ??= shutDown(closeOptions.timeoutMs ?? config.shutdownTimeoutMs).finally(() => resolveStopped(critical));
+    return closing;
+  }
+
+  return {
+    worker, resultStore, browserPool, stopped, close, isReady,
+    healthPort: health?.port,
+    activeJobIds: () => [...active.keys()],
+  };
+}
