@@ -63,6 +63,8 @@ export async function startHarness(): Promise<Harness> {
   const config = configWith({
     redisUrl: broker.url, resultRedisUrl: results.url, prefix, concurrency: 4, browserPages: 2,
     healthPort: 0, maxBodyBytes: 64 * 1024, shutdownTimeoutMs: 2_000, logLevel: 'silent',
+    // The SSRF guard runs as in production; the test site's loopback hosts are allowed.
+    allowPrivateCidrs: '127.0.0.2/31',
   });
   const workers: QuarryWorker[] = [];
 

@@ -43,6 +43,7 @@ describe('worker process', () => {
     const main = startMain({
       REDIS_URL: h.broker.url, RESULT_REDIS_URL: h.results.url, QUARRY_PREFIX: h.prefix, LOG_LEVEL: 'info',
       QUARRY_HEALTH_PORT: String(healthPort), QUARRY_HEALTH_HOST: '127.0.0.1', QUARRY_SHUTDOWN_TIMEOUT_MS: '2000',
+      QUARRY_ALLOW_PRIVATE_CIDRS: '127.0.0.2/31',
     });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status === 200, { description: 'the worker to be ready' });
     const job = await h.add({ url: h.site.url(HOST_A, '/page/9') });

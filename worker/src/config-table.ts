@@ -97,6 +97,46 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_SHUTDOWN_TIMEOUT_MS', default: '25000', schema: int(0, 600_000),
     doc: 'On SIGTERM, how long active jobs may finish before they are handed back to waiting.',
   }),
+  allowPrivateCidrs: field({
+    env: 'QUARRY_ALLOW_PRIVATE_CIDRS', default: '', schema: z.string(),
+    doc: 'Comma-separated CIDRs the SSRF guard lets through although private/loopback (tests, private deployments); empty = none.',
+  }),
+  stalledIntervalMs: field({
+    env: 'QUARRY_STALLED_INTERVAL_MS', default: '30000', schema: int(1000, 600_000),
+    doc: 'How often a worker looks for jobs whose worker died (lock expired) and puts them back.',
+  }),
+  lockDurationMs: field({
+    env: 'QUARRY_LOCK_DURATION_MS', default: '30000', schema: int(1000, 600_000),
+    doc: 'Job lock lifetime; renewed while the job runs, so a killed worker\'s jobs are recovered after it.',
+  }),
+  callbackSecret: field({
+    env: 'QUARRY_CALLBACK_SECRET', default: '', schema: z.string(),
+    doc: 'HMAC secret for result callbacks (`Quarry-Signature`); comma-separated, the first signs. Required for jobs with `callbackUrl`.',
+  }),
+  callbackAttempts: field({
+    env: 'QUARRY_CALLBACK_ATTEMPTS', default: '8', schema: int(1, 50),
+    doc: 'Delivery attempts per result callback (exponential backoff with jitter).',
+  }),
+  callbackBackoffMs: field({
+    env: 'QUARRY_CALLBACK_BACKOFF_MS', default: '1000', schema: int(10, 3_600_000),
+    doc: 'First retry delay of a callback delivery; doubles per attempt.',
+  }),
+  scalerPort: field({
+    env: 'QUARRY_SCALER_PORT', default: '9465', schema: int(0, 65_535),
+    doc: 'Port of the scaling-signal service (`/keda/eligible-backlog`, `/metrics`).',
+  }),
+  minReplicas: field({
+    env: 'QUARRY_MIN_REPLICAS', default: '0', schema: int(0, 1000),
+    doc: 'Fewest worker pods/processes the scaling rule asks for.',
+  }),
+  maxReplicas: field({
+    env: 'QUARRY_MAX_REPLICAS', default: '10', schema: int(1, 1000),
+    doc: 'Most worker pods/processes the scaling rule asks for.',
+  }),
+  scaleInCooldownSeconds: field({
+    env: 'QUARRY_SCALE_IN_COOLDOWN_SECONDS', default: '60', schema: int(0, 86_400),
+    doc: 'How long demand must stay low before the local scaler removes workers (KEDA: cooldownPeriod).',
+  }),
   healthPort: field({
     env: 'QUARRY_HEALTH_PORT', default: '9464', schema: int(0, 65_535),
     doc: 'Port of the `/healthz` and `/readyz` endpoint; 0 turns it off.',

@@ -18,6 +18,7 @@ import { createLogger } from './logger.ts';
 import { createProcessor, type JobSummary } from './processor.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
+import { createGuardHooks } from './guard-hooks.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -38,6 +39,11 @@ export interface QuarryWorkerOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** After the hand-back signal, how long processors get to move their own jobs before the worker does. */
   handBackGraceMs?: number;
+  /**
+   * Build the SSRF guard from config (`QUARRY_ALLOW_PRIVATE_CIDRS`) for hooks not given above.
+   * On by default; only tests of the fetcher itself turn it off.
+   */
+  ssrfGuard?: boolean;
 }
 
 export interface CloseOptions {
@@ -74,8 +80,14 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 export async function startQuarryWorker(config: WorkerConfig, options: QuarryWorkerOptions = {}): Promise<QuarryWorker> {
-  const { checkUrl, checkRequest, dispatcher, browserArgs, preparePage, autorun = true, workerOptions = {}, handBackGraceMs = 3_000 } = { ...options };
+  const { autorun = true, workerOptions = {}, handBackGraceMs = 3_000, ssrfGuard = true } = { ...options };
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const guard = ssrfGuard ? await createGuardHooks({ allowPrivateCidrs: config.allowPrivateCidrs }) : undefined;
+  const checkUrl = options.checkUrl ?? guard?.checkUrl;
+  const checkRequest = options.checkRequest ?? guard?.checkRequest;
+  const dispatcher = options.dispatcher ?? guard?.dispatcher;
+  const browserArgs = [...(guard?.browserArgs ?? []), ...(options.browserArgs ?? [])];
+  const preparePage = options.preparePage ?? guard?.preparePage;
   const prefix = assertClusterSafePrefix(config.prefix);
   const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger });
   const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true });
@@ -112,6 +124,10 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     autorun,
     removeOnComplete: { count: config.keepCompleted },
     removeOnFail: { count: config.keepFailed },
+    stalledInterval: config.stalledIntervalMs,
+    lockDuration: config.lockDurationMs,
+    // A job whose worker died twice is still retried once more before it counts as failed.
+    maxStalledCount: 2,
     ...workerOptions,
   });
   worker.on('error', (error) => {
@@ -144,6 +160,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       }
     }
     await Promise.all([health?.close(), browserPool.close()]);
+    await guard?.close();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');
     return { handedBack };
