@@ -39,7 +39,7 @@ const attack: fc.Arbitrary<Attack> = fc.oneof(
     .map(({ key }) => ({ path: '/v1/jobs', method: 'POST', body: { url: 'https://example.com/' }, auth: key === null ? null : `wrong-${key}` })),
   fc.array(badJob, { minLength: 1, maxLength: 5 }).map((jobs) => ({ path: '/v1/batches', method: 'POST', body: { jobs } })),
   fc.record({ body: fc.string({ maxLength: 100 }), signature: fc.oneof(fc.string({ maxLength: 100 }), fc.constant(undefined)) })
-    .map(({ body, signature }) => ({ path: '/v1/hooks/deploys', method: 'POST', raw: body, auth: null, headers: signature === undefined ? {} : { 'quarry-signature': signature } })),
+    .map(({ body, signature }) => ({ path: '/v1/hooks/deploys', method: 'POST', raw: body, auth: null, headers: (signature === undefined ? {} : { 'quarry-signature': signature }) as Record<string, string> })),
   fc.integer({ min: 301, max: 100_000 }).chain((age) => fc.constant(age)).map((age) => ({ path: '/v1/hooks/deploys', method: 'POST', raw: `{"url":"https://e.com/${age}"}`, auth: null, headers: { 'quarry-signature': `stale:${age}` } })),
   fc.constantFrom('/v1/jobs/%00', '/v1/jobs/..%2f..', '/v1/batches/12345', '/v1/nope', '/v1/jobs/x/retry').map((path) => ({ path, method: 'GET' })),
 );

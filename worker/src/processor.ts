@@ -34,6 +34,8 @@ export interface ProcessorOptions {
   onCritical?: (error: CriticalError) => void;
   /** Sees every job while it runs, so the worker can hand back jobs whose processor is stuck. */
   track?: (job: Job, token: string | undefined) => () => void;
+  /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
+  onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
 
 export type QuarryProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobSummary>;
@@ -51,7 +53,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { fetcher, renderer, resultStore, logger, handBack, onCritical, track } = { ...options };
+  const { fetcher, renderer, resultStore, logger, handBack, onCritical, track, onCompleted } = { ...options };
 
   async function run(job: Job, data: JobData, attempt: number, signal: AbortSignal): Promise<JobSummary> {
     const { request } = data;
@@ -68,6 +70,7 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
       fetchedAt, durationMs, mode: request.mode, attempt,
     };
     await resultStore.put(job.id!, result);
+    await onCompleted?.(job, data, result);
     return { status: page.status, finalUrl: page.finalUrl, title, durationMs, attempt };
   }
 

@@ -19,6 +19,9 @@ import { createProcessor, type JobSummary } from './processor.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
 import { createGuardHooks } from './guard-hooks.ts';
+import { createCallbackSender } from './callbacks/callback-sender.ts';
+import { startCallbackQueue } from './callbacks/callback-worker.ts';
+import { createJobOutcomes } from './outcomes/job-outcomes.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -96,6 +99,17 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
   const renderer = createPageRenderer({ pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, checkRequest, preparePage });
 
+  const callbacks = startCallbackQueue({
+    connection: broker, prefix, attempts: config.callbackAttempts, backoffMs: config.callbackBackoffMs, logger,
+    deliver: createCallbackSender({
+      results, resultStore, prefix, userAgent: config.userAgent, ttlSeconds: config.resultTtlSeconds,
+      secrets: config.callbackSecret.split(',').map((secret) => secret.trim()).filter(Boolean),
+      ...(checkUrl ? { checkUrl: async (url: URL) => { await checkUrl(url); } } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
+    }),
+  });
+  const outcomes = createJobOutcomes({ broker, prefix, callbacks });
+
   const handBack = new AbortController();
   const active = new Map<string, { job: Job; token: string | undefined }>();
   let closing: Promise<CloseReport> | undefined;
@@ -105,6 +119,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const processor = createProcessor({
     fetcher, renderer, resultStore, logger, handBack: handBack.signal,
+    onCompleted: (job, data) => outcomes.completed(job, data),
     track: (job, token) => {
       active.set(job.id!, { job, token });
       return () => active.delete(job.id!);
@@ -137,6 +152,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   worker.on('failed', (job, error) => {
     if (job && job.finishedOn && retryDecision(error) !== 'critical') {
       logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
+      outcomes.failed(job, error).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
     }
   });
   await worker.waitUntilReady();
@@ -159,7 +175,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
         await Promise.all([...active.values()].map(({ job, token }) => job.moveToWait(token).catch(() => undefined)));
       }
     }
-    await Promise.all([health?.close(), browserPool.close()]);
+    await Promise.all([health?.close(), browserPool.close(), callbacks.close()]);
     await guard?.close();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');

@@ -31,7 +31,7 @@ export const jobViewSchema = z.object({
   finishedAt: z.string().optional(),
   result: jobResultSchema.optional(),
   error: z.string().optional(),
-  callback: z.object({ attempts: z.number(), delivered: z.boolean(), lastStatus: z.number().nullable(), lastError: z.string().nullable() }).optional(),
+  callback: z.object({ attempts: z.number(), delivered: z.boolean(), lastStatus: z.number().nullable(), lastError: z.string().nullable(), lastAttemptAt: z.string().nullable(), deliveredAt: z.string().nullable() }).optional().describe('Result-callback delivery attempts'),
 }).meta({ id: 'JobView' });
 
 export const jobListSchema = z.object({

@@ -5,6 +5,7 @@
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { jobResultSchema, type JobResult } from '../../../shared/job-result.ts';
+import { callbackStatusKey, parseCallbackStatus, type CallbackStatus } from '../../../shared/callback-keys.ts';
 import { queueKeys, resultKey } from '../../../shared/keys.ts';
 import { READ_JOB_FIELDS, READ_JOB_LUA, READ_JOB_STATE_KEYS } from './read-job-script.ts';
 
@@ -19,6 +20,8 @@ export interface JobView {
   finishedAt?: string;
   result?: JobResult;
   error?: string;
+  /** Result-callback delivery attempts, when the job has a callbackUrl. */
+  callback?: CallbackStatus;
 }
 
 const scripts = new WeakMap<Redis, ReturnType<Redis['createScript']>>();
@@ -39,17 +42,21 @@ function parseJson(value: string | null | undefined): unknown {
 /** Undefined when neither the broker nor the result store knows the id. */
 export async function readJob(broker: Redis, results: Redis, prefix: string, id: string): Promise<JobView | undefined> {
   const keys = queueKeys(prefix);
-  const [reply, stored] = await Promise.all([
+  // Two databases, read in parallel; the result store answers both reads in one pipeline.
+  const [reply, [stored, callbackReply]] = await Promise.all([
     readJobScript(broker).exec([keys.job(id), ...READ_JOB_STATE_KEYS.map(keys.key)], [id]) as Promise<unknown>,
-    results.get<string>(resultKey(prefix, id)),
+    results.pipeline().get(resultKey(prefix, id)).hgetall(callbackStatusKey(prefix, id)).exec() as Promise<[string | null, unknown]>,
   ]);
+  const callback = parseCallbackStatus(callbackReply);
   const parsedResult = stored ? jobResultSchema.safeParse(JSON.parse(stored)) : undefined;
   const result = parsedResult?.success ? parsedResult.data : undefined;
 
   if (!Array.isArray(reply)) {
     // Retention removed the job from the broker; the result store still has what it produced.
     if (!result) return undefined;
-    return { id, status: 'completed', attempts: { made: result.attempt, started: result.attempt, max: result.attempt }, progress: 100, result };
+    const removed: JobView = { id, status: 'completed', attempts: { made: result.attempt, started: result.attempt, max: result.attempt }, progress: 100, result };
+    if (callback) removed.callback = callback;
+    return removed;
   }
   const [state, ...values] = reply as (string | null)[];
   const field = Object.fromEntries(READ_JOB_FIELDS.map((name, i) => [name, values[i] ?? null]));
@@ -69,5 +76,6 @@ export async function readJob(broker: Redis, results: Redis, prefix: string, id:
   if (finishedAt) view.finishedAt = finishedAt;
   if (result) view.result = result;
   if (state === 'failed' && field.failedReason) view.error = field.failedReason;
+  if (callback) view.callback = callback;
   return view;
 }
