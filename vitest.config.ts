@@ -30,7 +30,7 @@ export default defineConfig({
                 UPSTASH_REDIS_REST_TOKEN: inject('restToken'),
                 RESULT_UPSTASH_REDIS_REST_URL: inject('resultsRestUrl'),
                 RESULT_UPSTASH_REDIS_REST_TOKEN: inject('restToken'),
-                API_KEYS: `${inject('apiKey')},sha256:${'0'.repeat(64)}`,
+                API_KEYS: `${inject('apiKey')}#enqueue+read+admin+robots:ignore,${inject('apiKey')}-read#read,sha256:${'0'.repeat(64)}`,
               },
             },
           })),

@@ -10,6 +10,7 @@ import type { AppEnv } from './app-env.ts';
 import { loadEdgeConfig } from './config.ts';
 import { apiKeyAuth } from './middleware/api-key-auth.ts';
 import { quota } from './middleware/quota.ts';
+import { requireScope } from './middleware/require-scope.ts';
 import { renderDocsPage } from './openapi/docs-page.ts';
 import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
@@ -45,6 +46,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/v1/*', unlessHook(apiKeyAuth({ keys: (env) => loadEdgeConfig(env).apiKeys })));
   app.use('/v1/*', unlessHook(quota()));
   app.use('/v1/*', sizedBodyLimit());
+  app.use('/v1/jobs', requireScope());
+  app.use('/v1/jobs/*', requireScope());
+  app.use('/v1/batches', requireScope());
+  app.use('/v1/batches/*', requireScope());
   app.route('/v1/jobs', jobsRoutes);
   app.route('/v1/jobs', jobActionRoutes);
   app.route('/v1/jobs', jobEventRoutes);

@@ -108,3 +108,18 @@ describe('other routes', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 });
+
+describe('scopes', () => {
+  it('a read-only key can read but not enqueue, and ignoreRobots needs its own scope', async () => {
+    const edge = edgeHarness();
+    const readKey = `${(await import('vitest')).inject('apiKey')}-read`;
+    const denied = await edge.request('POST', '/v1/jobs', { body: { url: 'https://e.com/' }, auth: readKey });
+    expect(denied.status).toBe(403);
+    expect((await denied.json<{ detail: string }>()).detail).toMatch(/"enqueue" scope/);
+    const read = await edge.request('GET', '/v1/jobs?status=failed', { auth: readKey });
+    expect(read.status).toBe(200);
+    const admin = await edge.request('POST', '/v1/jobs', { body: { url: 'https://e.com/', ignoreRobots: true } });
+    expect(admin.status).toBe(202);
+    expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(1);
+  });
+});

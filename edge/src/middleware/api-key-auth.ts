@@ -4,7 +4,8 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { parseApiKeys, verifyApiKey, type ApiKeyEntry } from '../auth/api-keys.ts';
-import { UnauthorizedProblem } from '../problems/problems.ts';
+import type { AppEnv } from '../app-env.ts';
+import { MisconfiguredProblem, UnauthorizedProblem } from '../problems/problems.ts';
 
 export interface ApiKeyAuthOptions {
   /** Reads the raw `API_KEYS` value for this request (a binding). */
@@ -16,13 +17,16 @@ const parsedKeys = new Map<string, Promise<ApiKeyEntry[]>>();
 function keysFor(raw: string): Promise<ApiKeyEntry[]> {
   let parsed = parsedKeys.get(raw);
   if (!parsed) {
-    parsed = parseApiKeys(raw);
+    parsed = parseApiKeys(raw).catch((error: unknown) => {
+      parsedKeys.delete(raw);
+      throw new MisconfiguredProblem(`API_KEYS is invalid: ${(error as Error).message}.`);
+    });
     parsedKeys.set(raw, parsed);
   }
   return parsed;
 }
 
-export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<{ Bindings: Env; Variables: { apiKeyId: string } }> {
+export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<AppEnv> {
   const { keys } = { ...options };
   return async (c, next) => {
     const header = c.req.header('authorization');
@@ -31,6 +35,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<{ Bind
     const entry = await verifyApiKey(await keysFor(keys(c.env)), match[1]!);
     if (!entry) throw new UnauthorizedProblem('invalid');
     c.set('apiKeyId', entry.id);
+    c.set('scopes', entry.scopes);
     await next();
   };
 }

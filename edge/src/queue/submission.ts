@@ -6,13 +6,17 @@
 import { canonicalUrl } from '../../../shared/canonical-url.ts';
 import type { JobRequest } from '../../../shared/job-schema.ts';
 import { sha256, toHex } from '../auth/api-keys.ts';
+import type { Scope } from '../auth/api-keys.ts';
 import type { EdgeConfig } from '../config.ts';
+import { ForbiddenProblem, hasScope } from '../middleware/require-scope.ts';
 import type { EnqueueInput } from './enqueue-plan.ts';
 import { idempotentJobId, randomJobId } from './job-id.ts';
 
 export interface Submission {
   request: JobRequest;
   apiKeyId: string;
+  /** The submitter's scopes; undefined for operator-defined sources (webhook triggers). */
+  scopes?: ReadonlySet<Scope>;
   /** Overrides the id derivation (batch items of an idempotent batch). */
   jobId?: string;
   batchId?: string;
@@ -28,6 +32,7 @@ async function dedupeId(config: EdgeConfig, submission: Submission): Promise<str
 
 export async function toEnqueueInput(config: EdgeConfig, submission: Submission): Promise<EnqueueInput> {
   const { request, apiKeyId } = submission;
+  if (request.ignoreRobots && submission.scopes && !hasScope(submission.scopes, 'robots:ignore')) throw new ForbiddenProblem('robots:ignore');
   const jobId = submission.jobId
     ?? (request.idempotencyKey ? await idempotentJobId(apiKeyId, request.idempotencyKey) : randomJobId());
   const input: EnqueueInput = {

@@ -28,7 +28,7 @@ batchesRoutes.post('/', async (c) => {
   const batchIdempotencyKey = idempotencyKeyHeader(c);
   const batchId = batchIdempotencyKey ? await idempotentJobId(apiKeyId, batchIdempotencyKey, 'b') : `b-${crypto.randomUUID()}`;
   const inputs = await Promise.all(requests.map((request, index) => toEnqueueInput(config, {
-    request, apiKeyId, batchId,
+    request, apiKeyId, batchId, scopes: c.get('scopes'),
     // Items of an idempotent batch get ids from the batch key and their index, so a retried
     // batch names the same jobs; an item's own idempotencyKey still wins.
     ...(batchIdempotencyKey && !request.idempotencyKey ? { jobId: `${batchId}-${index}` } : {}),

@@ -33,7 +33,7 @@ jobsRoutes.post('/', async (c) => {
   const request = await readJsonBody(c, jobRequestSchema);
   const idempotencyKey = mergeIdempotencyKey(headerKey, request.idempotencyKey);
   if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
-  const input = await toEnqueueInput(config, { request, apiKeyId: c.get('apiKeyId') });
+  const input = await toEnqueueInput(config, { request, apiKeyId: c.get('apiKeyId'), scopes: c.get('scopes') });
   const outcome = await withBroker(() => enqueueJob(upstashClient(config.broker), input));
   const statusUrl = new URL(`/v1/jobs/${outcome.id}`, c.req.url).toString();
   c.header('location', statusUrl);
