@@ -1,0 +1,44 @@
+/**
+ * @module shared/domain-keys
+ * Redis key names of the per-domain politeness state and the fleet-wide robots.txt cache.
+ *
+ * Every key starts with the queue prefix, so it keeps the prefix's `{…}` hash tag: the scripts
+ * that touch several keys of one domain stay in one Redis Cluster slot.
+ */
+import { assertClusterSafePrefix } from './keys.ts';
+import { assertDomainKey } from './domain-key.ts';
+
+export interface DomainKeys {
+  /** Hash of per-domain limit overrides (`rates`, `concurrency`, `updatedAt`); no TTL. */
+  readonly limits: string;
+  /** Sorted set of grants (`g:…`) and reservations (`r:<jobId>`), scored by slot time in ms. */
+  readonly log: string;
+  /** Sorted set of concurrency leases, scored by expiry time in ms. */
+  readonly leases: string;
+  /** Hash of runtime state: `cooldownUntil`, `seq`, `holdMs`. */
+  readonly state: string;
+}
+
+/** Keys of one domain, in the order the `domain-*` scripts take them where they take several. */
+export function domainKeys(prefix: string, domain: string): DomainKeys {
+  assertClusterSafePrefix(prefix);
+  const base = `${prefix}:domain:${assertDomainKey(domain)}:`;
+  return { limits: `${base}limits`, log: `${base}log`, leases: `${base}leases`, state: `${base}state` };
+}
+
+export interface RobotsKeys {
+  /** Hash with the cached robots.txt: `status`, `body`, `outcome`, `fetchedAt`, `expiresAt`. */
+  readonly entry: string;
+  /** `SET NX PX` lock held by the one worker fetching the file. */
+  readonly lock: string;
+}
+
+/** Keys of the robots.txt cache for one origin (`https://example.com`, `http://127.0.0.2:8080`). */
+export function robotsKeys(prefix: string, origin: string): RobotsKeys {
+  assertClusterSafePrefix(prefix);
+  if (!/^https?:\/\/[^\s/?#]+$/.test(origin) || origin.length > 320) {
+    throw new Error(`Invalid robots.txt origin "${origin.slice(0, 100)}"`);
+  }
+  const base = `${prefix}:robots:${origin}`;
+  return { entry: base, lock: `${base}:lock` };
+}

@@ -1,0 +1,96 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../dev/local/wait-for.ts';
+import { createDomainLimiter, type DomainLimiterOptions } from '../../worker/src/politeness/index.ts';
+import { startRedisFixture, type RedisFixture } from './redis-fixture.ts';
+import { runSimulatedQueue } from './simulated-queue.ts';
+import { windowViolations } from './window-check.ts';
+
+let fixture: RedisFixture;
+beforeAll(async () => { fixture = await startRedisFixture('limiter'); });
+afterEach(async () => { await fixture.cleanup(); });
+afterAll(async () => { await fixture?.stop(); });
+
+const limiterWith = (options: Partial<DomainLimiterOptions>) =>
+  createDomainLimiter({ redis: fixture.redis, prefix: fixture.prefix(), ...options });
+const DOMAIN = '127.0.0.2:8080';
+
+describe('domain limiter: windows', () => {
+  it('enforces several sliding windows at once, with bursts, across many concurrent callers', async () => {
+    const windows = [{ max: 20, perMs: 1000 }, { max: 3, perMs: 200 }];
+    const limiter = limiterWith({ defaults: { rates: windows, concurrency: 0 } });
+    const jobs = Array.from({ length: 28 }, (_, index) => ({ id: `job-${index}`, domain: DOMAIN }));
+    const run = await runSimulatedQueue({ limiter, jobs, concurrency: 12, lateness: () => Math.random() * 8 });
+
+    const times = run.grants.map((grant) => grant.grantedAt);
+    expect(times).toHaveLength(28);
+    for (const window of windows) expect(windowViolations(times, window)).toEqual([]);
+    const sorted = [...times].sort((a, b) => a - b);
+    // A sliding window (not pure spacing): the first three go out together.
+    expect(sorted[2]! - sorted[0]!).toBeLessThan(50);
+    // 3 per 200 ms binds: 28 grants need at least 9 full windows.
+    expect(sorted[27]! - sorted[0]!).toBeGreaterThanOrEqual(9 * 200);
+    expect(sorted[27]! - sorted[0]!).toBeLessThan(9 * 200 * 1.25);
+  });
+
+  it('reads a per-domain override in the acquire script itself', async () => {
+    const limiter = limiterWith({ defaults: { rates: [{ max: 100, perMs: 1000 }], concurrency: 0 } });
+    await limiter.setLimits(DOMAIN, { rates: [{ max: 1, perMs: 60_000 }] });
+    expect(await limiter.getLimits(DOMAIN)).toEqual({ rates: [{ max: 1, perMs: 60_000 }] });
+    expect((await limiter.acquire(DOMAIN, 'a')).granted).toBe(true);
+    const denied = await limiter.acquire(DOMAIN, 'b');
+    expect(denied).toMatchObject({ granted: false, reason: 'rate' });
+    expect(denied.granted ? 0 : denied.delayMs).toBeGreaterThan(59_000);
+    expect((await limiter.acquire('other.example', 'c')).granted).toBe(true); // defaults elsewhere
+    await limiter.setLimits(DOMAIN, null);
+    expect(await limiter.getLimits(DOMAIN)).toBeUndefined();
+    await expect(limiter.setLimits(DOMAIN, { rates: [] })).rejects.toThrow(/Invalid limits/);
+  });
+
+  it('folds a Crawl-delay in as a minimum spacing', async () => {
+    const limiter = limiterWith({ defaults: { rates: [{ max: 50, perMs: 1000 }], concurrency: 0 }, inProcessWaitMs: 0, returnEarlyMs: 0 });
+    expect((await limiter.acquire(DOMAIN, 'a', { minIntervalMs: 500 })).granted).toBe(true);
+    const denied = await limiter.acquire(DOMAIN, 'b', { minIntervalMs: 500 });
+    expect(denied.granted).toBe(false);
+    if (!denied.granted) expect(denied.delayMs).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('domain limiter: concurrency leases', () => {
+  it('caps in-flight grants and frees a slot on release', async () => {
+    const limiter = limiterWith({ defaults: { rates: [{ max: 1000, perMs: 1000 }], concurrency: 2 } });
+    const first = await limiter.acquire(DOMAIN, 'a');
+    const second = await limiter.acquire(DOMAIN, 'b');
+    expect([first.granted, second.granted]).toEqual([true, true]);
+    const third = await limiter.acquire(DOMAIN, 'c');
+    expect(third).toMatchObject({ granted: false, reason: 'concurrency' });
+    expect((await limiter.usage(DOMAIN)).activeLeases).toBe(2);
+    if (first.granted) expect(await first.release()).toBe(true);
+    if (first.granted) expect(await first.release()).toBe(false);
+    // The denied job comes back at its slot and finds the freed lease.
+    await waitFor(async () => (await limiter.acquire(DOMAIN, 'c')).granted, { description: 'job c granted' });
+    expect((await limiter.usage(DOMAIN)).activeLeases).toBe(2);
+  });
+
+  it('recovers the lease of a worker that died without releasing', async () => {
+    const limiter = limiterWith({ defaults: { rates: [{ max: 1000, perMs: 1000 }], concurrency: 1 }, leaseTtlMs: 1000 });
+    const started = Date.now();
+    expect((await limiter.acquire(DOMAIN, 'crashed')).granted).toBe(true); // never released
+    expect(await limiter.acquire(DOMAIN, 'next')).toMatchObject({ granted: false, reason: 'concurrency' });
+    await waitFor(async () => (await limiter.acquire(DOMAIN, 'next')).granted, { timeoutMs: 5000, description: 'lease expiry' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('domain limiter: cooldown', () => {
+  it('denies until the cooldown ends and never shortens a longer one', async () => {
+    const limiter = limiterWith({ defaults: { rates: [{ max: 1000, perMs: 1000 }], concurrency: 0 } });
+    const until = Date.now() + 400;
+    const inForce = await limiter.cooldown(DOMAIN, until);
+    expect(await limiter.cooldown(DOMAIN, until - 300)).toBe(inForce);
+    const denied = await limiter.acquire(DOMAIN, 'a');
+    expect(denied).toMatchObject({ granted: false, reason: 'cooldown', eligibleAt: inForce });
+    expect((await limiter.usage(DOMAIN)).cooldownUntil).toBe(inForce);
+    await waitFor(async () => (await limiter.acquire(DOMAIN, 'a')).granted, { description: 'cooldown over' });
+    expect(Date.now()).toBeGreaterThanOrEqual(until - 5);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * @module worker/src/politeness/domain-limiter
+ * Fleet-wide per-domain politeness: several sliding windows, a concurrency cap with expiring
+ * leases, Retry-After cooldowns and slot reservation, decided atomically in Redis.
+ * Algorithm and Redis cost: docs/politeness.md.
+ */
+import { domainKeys, type DomainKeys } from '../../../shared/domain-keys.ts';
+import { domainLimitsFromHash, domainLimitsSchema, domainLimitsToHash, encodeRates, type DomainLimits } from '../../../shared/domain-limits.ts';
+import { loadScript } from '../../../shared/scripts/load-scripts.ts';
+import { InvalidPolitenessConfigError, UnexpectedScriptReplyError } from './errors.ts';
+import { resolveLimiterOptions, type DomainLimiterOptions } from './limiter-options.ts';
+import { parseAcquireReply, parseUsageReply, type AcquireResult, type DomainUsage } from './limiter-replies.ts';
+import { runScript } from './run-script.ts';
+
+export interface AcquireOptions {
+  /** Minimum spacing between grants to this domain, ms (robots.txt Crawl-delay); 0 for none. */
+  minIntervalMs?: number;
+}
+
+export interface DomainLimiter {
+  /** One round trip. GRANTED (after waiting ≤ inProcessWaitMs for the slot) or DENIED with the job's slot. */
+  acquire(domain: string, jobId: string, options?: AcquireOptions): Promise<AcquireResult>;
+  /** Ends a lease by id (what `AcquireGranted.release` does). */
+  release(domain: string, leaseId: string): Promise<boolean>;
+  /** Pauses the domain fleet-wide until `untilMs` (never shortens a longer cooldown); returns the one in force. */
+  cooldown(domain: string, untilMs: number): Promise<number>;
+  /** Gives up a job's reserved slot (a cancelled job); the slot stays unused. */
+  cancel(domain: string, jobId: string): Promise<boolean>;
+  usage(domain: string): Promise<DomainUsage>;
+  /** Stores an override (validated), or removes it with null. */
+  setLimits(domain: string, limits: DomainLimits | null): Promise<void>;
+  getLimits(domain: string): Promise<DomainLimits | undefined>;
+}
+
+const ACQUIRE = loadScript('domain-acquire');
+const RELEASE = loadScript('domain-release');
+const COOLDOWN = loadScript('domain-cooldown');
+const USAGE = loadScript('domain-usage');
+
+export function createDomainLimiter(options: DomainLimiterOptions): DomainLimiter {
+  const config = resolveLimiterOptions(options);
+  const { redis, prefix } = config;
+  const defaultRates = encodeRates(config.defaults.rates);
+  const defaultConcurrency = config.defaults.concurrency;
+  const keysOf = (domain: string): DomainKeys => domainKeys(prefix, domain);
+  const keyList = (keys: DomainKeys) => [keys.limits, keys.log, keys.leases, keys.state];
+
+  async function release(domain: string, leaseId: string): Promise<boolean> {
+    const keys = keysOf(domain);
+    return (await runScript(redis, RELEASE, [keys.leases, keys.state], [leaseId])) === 1;
+  }
+
+  async function acquire(domain: string, jobId: string, acquireOptions: AcquireOptions = {}): Promise<AcquireResult> {
+    const minIntervalMs = Math.max(0, Math.round(acquireOptions.minIntervalMs ?? 0));
+    if (jobId === '') throw new InvalidPolitenessConfigError('acquire needs a job id (it names the reservation)');
+    const reply = await runScript(redis, ACQUIRE, keyList(keysOf(domain)), [
+      jobId, defaultRates, defaultConcurrency, config.safetyMargin, config.claimGraceMs,
+      config.inProcessWaitMs, config.leaseTtlMs, minIntervalMs,
+    ]);
+    const decision = parseAcquireReply(reply);
+    const delayMs = Math.max(0, decision.at - decision.now);
+    if (!decision.granted) {
+      const retryAt = Date.now() + Math.max(0, delayMs - config.returnEarlyMs);
+      return { granted: false, reason: decision.reason, eligibleAt: decision.at, delayMs, retryAt };
+    }
+    // The slot is at most inProcessWaitMs ahead: waiting here is cheaper and far more precise
+    // than a round trip through the queue's delayed set.
+    if (delayMs > 0) await config.sleep(delayMs);
+    const { leaseId } = decision;
+    return {
+      granted: true, leaseId, grantedAt: decision.at, slotAt: decision.slot, waitedMs: delayMs,
+      release: () => release(domain, leaseId),
+    };
+  }
+
+  async function cooldown(domain: string, untilMs: number): Promise<number> {
+    if (!Number.isFinite(untilMs)) throw new InvalidPolitenessConfigError('cooldown needs a finite epoch ms');
+    const reply = await runScript(redis, COOLDOWN, [keysOf(domain).state], [Math.floor(untilMs), config.cooldownKeepMs]);
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw new UnexpectedScriptReplyError('domain-cooldown', reply);
+    return reply[0];
+  }
+
+  async function usage(domain: string): Promise<DomainUsage> {
+    const reply = await runScript(redis, USAGE, keyList(keysOf(domain)), [
+      defaultRates, defaultConcurrency, config.safetyMargin, config.claimGraceMs,
+    ]);
+    return parseUsageReply(domain, reply);
+  }
+
+  async function setLimits(domain: string, limits: DomainLimits | null): Promise<void> {
+    const keys = keysOf(domain);
+    if (limits === null) {
+      await redis.del(keys.limits);
+      return;
+    }
+    const parsed = domainLimitsSchema.safeParse(limits);
+    if (!parsed.success) throw new InvalidPolitenessConfigError(`Invalid limits for ${domain}: ${parsed.error.message}`);
+    // DEL then HSET in one transaction: a field the new body omits falls back to the default.
+    await redis.multi().del(keys.limits).hset(keys.limits, domainLimitsToHash(parsed.data)).exec();
+  }
+
+  async function getLimits(domain: string): Promise<DomainLimits | undefined> {
+    return domainLimitsFromHash(await redis.hgetall(keysOf(domain).limits));
+  }
+
+  async function cancel(domain: string, jobId: string): Promise<boolean> {
+    return (await redis.zrem(keysOf(domain).log, `r:${jobId}`)) === 1;
+  }
+
+  return { acquire, release, cooldown, cancel, usage, setLimits, getLimits };
+}

@@ -1,0 +1,12 @@
+/**
+ * @module worker/src/politeness
+ * Public surface of the politeness layer: what the processor imports.
+ */
+export { createDomainLimiter, type DomainLimiter, type AcquireOptions } from './domain-limiter.ts';
+export { LIMITER_DEFAULTS, type DomainLimiterOptions } from './limiter-options.ts';
+export type { AcquireResult, AcquireGranted, AcquireDenied, DenyReason, DomainUsage } from './limiter-replies.ts';
+export { parseRetryAfter, parseHttpDate, type RetryAfterOptions } from './retry-after.ts';
+export { createRobotsCache, type RobotsCache, type RobotsCacheOptions, type RobotsDecision } from './robots-cache.ts';
+export { createUndiciRobotsFetcher } from './robots-fetch.ts';
+export type { FetchRobots, RobotsOutcome } from './robots-policy.ts';
+export { PolitenessError, InvalidPolitenessConfigError, UnexpectedScriptReplyError } from './errors.ts';
