@@ -65,6 +65,8 @@ export async function startHarness(): Promise<Harness> {
     healthPort: 0, maxBodyBytes: 64 * 1024, shutdownTimeoutMs: 2_000, logLevel: 'silent',
     // The SSRF guard runs as in production; the test site's loopback hosts are allowed.
     allowPrivateCidrs: '127.0.0.2/31',
+    // Politeness has its own suites; here it would only slow the worker's tests down.
+    domainRates: '', domainConcurrency: 0, respectRobots: false,
   });
   const workers: QuarryWorker[] = [];
 

@@ -101,6 +101,37 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_ALLOW_PRIVATE_CIDRS', default: '', schema: z.string(),
     doc: 'Comma-separated CIDRs the SSRF guard lets through although private/loopback (tests, private deployments); empty = none.',
   }),
+  domainRates: field({
+    env: 'QUARRY_DOMAIN_RATES', default: '5/1000', schema: z.string().regex(/^(\s*\d+\/\d+\s*(,\s*\d+\/\d+\s*)*)?$/, 'must be like "5/1000,100/60000" (max/perMs pairs) or empty'),
+    doc: 'Default per-domain rate windows for the whole fleet, `max/perMs` pairs, all enforced (e.g. `5/1000,100/60000`); empty = no rate limit.',
+  }),
+  domainConcurrency: field({
+    env: 'QUARRY_DOMAIN_CONCURRENCY', default: '4', schema: int(0, 1000),
+    doc: 'Default requests in flight per domain across the fleet; 0 = no cap.',
+  }),
+  domainOverrides: field({
+    env: 'QUARRY_DOMAIN_OVERRIDES', default: '{}',
+    schema: z.string().transform((text, ctx) => {
+      try { return JSON.parse(text) as Record<string, unknown>; } catch { ctx.addIssue({ code: 'custom', message: 'must be JSON like {"example.com":{"rates":[{"max":1,"perMs":1000}],"concurrency":1}}' }); return z.NEVER; }
+    }),
+    doc: 'Per-domain limits applied at start when the domain has none yet (`PUT /v1/domains/:host/limits` wins afterwards).',
+  }),
+  respectRobots: field({
+    env: 'QUARRY_RESPECT_ROBOTS', default: 'true', schema: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+    doc: 'Obey robots.txt (fetched once per origin per day for the fleet); `Crawl-delay` tightens the domain\'s rate.',
+  }),
+  defaultCooldownMs: field({
+    env: 'QUARRY_DEFAULT_COOLDOWN_MS', default: '30000', schema: int(0, 3_600_000),
+    doc: 'Fleet-wide pause of a domain after a 429/503 without a usable `Retry-After`.',
+  }),
+  politenessWaitMs: field({
+    env: 'QUARRY_POLITENESS_WAIT_MS', default: '80', schema: int(0, 5000),
+    doc: 'A throttled job returns from the delayed set up to a quarter of this before its slot and waits in-process for it; larger keeps slots on a busy machine, smaller frees worker slots sooner.',
+  }),
+  maxCooldownRetries: field({
+    env: 'QUARRY_MAX_COOLDOWN_RETRIES', default: '10', schema: int(0, 1000),
+    doc: 'Retries a job gets without spending an attempt when a site answers 429/503 with `Retry-After`.',
+  }),
   stalledIntervalMs: field({
     env: 'QUARRY_STALLED_INTERVAL_MS', default: '30000', schema: int(1000, 600_000),
     doc: 'How often a worker looks for jobs whose worker died (lock expired) and puts them back.',

@@ -12,6 +12,7 @@ import { InvalidJobError, RetryLaterError, asNonRetryable, retryDecision, type C
 import { extractFromHtml, notExtracted } from './extract/extract-fields.ts';
 import type { FetchedPage, HttpFetcher } from './http/http-fetcher.ts';
 import { loggableUrl } from './logger.ts';
+import type { PolitenessGate } from './politeness-gate.ts';
 import type { ResultStore } from './result-store.ts';
 
 /** What the job returns to BullMQ (kept small: the full result lives in the result store). */
@@ -34,6 +35,8 @@ export interface ProcessorOptions {
   onCritical?: (error: CriticalError) => void;
   /** Sees every job while it runs, so the worker can hand back jobs whose processor is stuck. */
   track?: (job: Job, token: string | undefined) => () => void;
+  /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
+  politeness?: PolitenessGate;
   /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
   onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
@@ -53,15 +56,26 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { fetcher, renderer, resultStore, logger, handBack, onCritical, track, onCompleted } = { ...options };
+  const { fetcher, renderer, resultStore, logger, handBack, onCritical, track, onCompleted, politeness } = { ...options };
 
   async function run(job: Job, data: JobData, attempt: number, signal: AbortSignal): Promise<JobSummary> {
     const { request } = data;
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
-    const page: FetchedPage = request.mode === 'browser'
-      ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal })
-      : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal });
+    // The pass is taken right before the request: robots and slot first, nothing slow after.
+    const pass = await politeness?.enter(job.id!, request);
+    let page: FetchedPage;
+    try {
+      page = request.mode === 'browser'
+        ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal })
+        : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal });
+    } catch (error) {
+      // Returns without an attempt (throttles, Retry-After) show as started-but-not-made attempts.
+      const freeRetries = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
+      throw pass && politeness ? await politeness.onError(pass, error, freeRetries) : error;
+    } finally {
+      await pass?.release();
+    }
     const rules = normalizeExtract(request.extract);
     const { title, extract } = page.html === null ? notExtracted(rules) : extractFromHtml(page.html, rules);
     const durationMs = Math.round(performance.now() - started);

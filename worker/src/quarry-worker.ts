@@ -22,6 +22,7 @@ import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createJobOutcomes } from './outcomes/job-outcomes.ts';
+import { createWorkerPoliteness } from './worker-politeness.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -109,6 +110,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     }),
   });
   const outcomes = createJobOutcomes({ broker, prefix, callbacks });
+  const politeness = await createWorkerPoliteness(config, {
+    broker, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+  });
 
   const handBack = new AbortController();
   const active = new Map<string, { job: Job; token: string | undefined }>();
@@ -120,6 +124,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const processor = createProcessor({
     fetcher, renderer, resultStore, logger, handBack: handBack.signal,
     onCompleted: (job, data) => outcomes.completed(job, data),
+    politeness,
     track: (job, token) => {
       active.set(job.id!, { job, token });
       return () => active.delete(job.id!);

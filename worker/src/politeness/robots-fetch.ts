@@ -3,7 +3,7 @@
  * The default robots.txt fetcher: undici with a deadline and a body cap. It does NOT guard
  * against SSRF (private addresses, DNS rebinding); production should inject the guarded fetcher.
  */
-import { fetch } from 'undici';
+import { fetch, type Dispatcher } from 'undici';
 import { ROBOTS_MAX_BYTES, type FetchRobots } from './robots-policy.ts';
 
 export interface UndiciRobotsFetcherOptions {
@@ -13,18 +13,22 @@ export interface UndiciRobotsFetcherOptions {
   userAgent?: string;
   /** Bytes of body kept; the rest is not downloaded. */
   maxBytes?: number;
+  /** undici dispatcher, e.g. the SSRF guard's DNS-pinning one (checks every connection, redirects included). */
+  dispatcher?: Dispatcher;
 }
 
-const DEFAULTS = { timeoutMs: 10_000, userAgent: 'QuarryBot', maxBytes: ROBOTS_MAX_BYTES } satisfies Required<UndiciRobotsFetcherOptions>;
+const DEFAULTS = { timeoutMs: 10_000, userAgent: 'QuarryBot', maxBytes: ROBOTS_MAX_BYTES } satisfies Required<Omit<UndiciRobotsFetcherOptions, 'dispatcher'>>;
 
 export function createUndiciRobotsFetcher(options: UndiciRobotsFetcherOptions = {}): FetchRobots {
   const { timeoutMs, userAgent, maxBytes } = { ...DEFAULTS, ...options };
+  const { dispatcher } = options;
   return async (url) => {
     // undici follows up to 20 redirects; RFC 9309 asks for at least 5.
     const response = await fetch(url, {
       headers: { 'user-agent': userAgent, accept: 'text/plain, */*;q=0.5' },
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs),
+      ...(dispatcher ? { dispatcher } : {}),
     });
     if (response.status < 200 || response.status >= 300 || !response.body) {
       await response.body?.cancel();

@@ -1,0 +1,55 @@
+/**
+ * @module worker/worker-politeness
+ * Builds the politeness gate from config: default limits, per-domain overrides from config
+ * (applied only where the API has not set any), and the fleet-wide robots.txt cache fetching
+ * through the SSRF guard.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { decodeRates, domainLimitsSchema } from '../../shared/domain-limits.ts';
+import type { WorkerConfig } from './config.ts';
+import { createPolitenessGate, type PolitenessGate } from './politeness-gate.ts';
+import { createDomainLimiter, createRobotsCache, createUndiciRobotsFetcher } from './politeness/index.ts';
+
+export interface WorkerPolitenessContext {
+  broker: Redis;
+  prefix: string;
+  logger: Logger;
+  dispatcher?: Dispatcher;
+  checkUrl?: (url: URL) => Promise<unknown>;
+  onThrottled?: (domain: string, reason: string) => void;
+}
+
+export async function createWorkerPoliteness(config: WorkerConfig, context: WorkerPolitenessContext): Promise<PolitenessGate> {
+  const { broker, prefix, logger, dispatcher, checkUrl, onThrottled } = context;
+  const limiter = createDomainLimiter({
+    redis: broker, prefix,
+    defaults: { rates: decodeRates(config.domainRates), concurrency: config.domainConcurrency },
+    // A lease must outlive the longest job (timeouts reach 120 s) or a slow job frees its slot early.
+    leaseTtlMs: 5 * 60_000,
+    // BullMQ hands delayed jobs back 10–200 ms late on a busy machine; a job that misses its
+    // reserved slot loses it. Returning well ahead and waiting in-process keeps the slot.
+    inProcessWaitMs: config.politenessWaitMs,
+    returnEarlyMs: Math.round(config.politenessWaitMs / 4),
+  });
+  for (const [domain, raw] of Object.entries(config.domainOverrides)) {
+    const limits = domainLimitsSchema.safeParse(raw);
+    if (!limits.success) {
+      logger.error({ domain, issues: limits.error.issues.map((i) => i.message) }, 'QUARRY_DOMAIN_OVERRIDES entry ignored');
+      continue;
+    }
+    if (!(await limiter.getLimits(domain))) await limiter.setLimits(domain, limits.data);
+  }
+  const robots = config.respectRobots
+    ? createRobotsCache({
+      redis: broker, prefix,
+      fetchRobots: createUndiciRobotsFetcher({ userAgent: config.userAgent, ...(dispatcher ? { dispatcher } : {}) }),
+    })
+    : undefined;
+  return createPolitenessGate({
+    limiter, userAgent: config.userAgent, defaultCooldownMs: config.defaultCooldownMs, maxCooldownRetries: config.maxCooldownRetries,
+    ...(checkUrl ? { checkUrl } : {}),
+    ...(robots ? { robots } : {}), ...(onThrottled ? { onThrottled } : {}),
+  });
+}
