@@ -42,3 +42,9 @@ export function robotsKeys(prefix: string, origin: string): RobotsKeys {
   const base = `${prefix}:robots:${origin}`;
   return { entry: base, lock: `${base}:lock` };
 }
+
+/** Hash where workers publish the fleet's default limits (`rates`, `concurrency`), read by the edge's domain view. */
+export function politenessDefaultsKey(prefix: string): string {
+  assertClusterSafePrefix(prefix);
+  return `${prefix}:politeness:defaults`;
+}

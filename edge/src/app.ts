@@ -16,6 +16,7 @@ import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
 import { batchesRoutes } from './routes/batches.ts';
+import { domainsRoutes } from './routes/domains.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hooksRoutes } from './routes/hooks.ts';
 import { jobActionRoutes } from './routes/job-actions.ts';
@@ -50,11 +51,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/v1/jobs/*', requireScope());
   app.use('/v1/batches', requireScope());
   app.use('/v1/batches/*', requireScope());
+  app.use('/v1/domains/*', requireScope({ read: 'read', write: 'admin' }));
   app.route('/v1/jobs', jobsRoutes);
   app.route('/v1/jobs', jobActionRoutes);
   app.route('/v1/jobs', jobEventRoutes);
   app.route('/v1/batches', batchesRoutes);
   app.route('/v1/hooks', hooksRoutes);
+  app.route('/v1/domains', domainsRoutes);
 
   registerRoutes(app);
   app.get('/openapi.json', (c) => c.json(app.getOpenAPI31Document(OPENAPI_INFO)));

@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { politenessDefaultsKey } from '../../shared/domain-keys.ts';
 import { decodeRates, domainLimitsSchema } from '../../shared/domain-limits.ts';
 import type { WorkerConfig } from './config.ts';
 import { createPolitenessGate, type PolitenessGate } from './politeness-gate.ts';
@@ -33,6 +34,9 @@ export async function createWorkerPoliteness(config: WorkerConfig, context: Work
     inProcessWaitMs: config.politenessWaitMs,
     returnEarlyMs: Math.round(config.politenessWaitMs / 4),
   });
+  // Published so the API can show a domain's effective limits without knowing worker config.
+  await broker.hset(politenessDefaultsKey(prefix), { rates: config.domainRates, concurrency: String(config.domainConcurrency), updatedAt: String(Date.now()) })
+    .catch((error: unknown) => logger.warn({ err: String(error) }, 'could not publish politeness defaults'));
   for (const [domain, raw] of Object.entries(config.domainOverrides)) {
     const limits = domainLimitsSchema.safeParse(raw);
     if (!limits.success) {

@@ -6,6 +6,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { batchBodySchema } from '../../../shared/batch-schema.ts';
+import { domainLimitsSchema } from '../../../shared/domain-limits.ts';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import type { AppEnv } from '../app-env.ts';
 import * as s from './schemas.ts';
@@ -56,6 +57,20 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   r.registerPath(createRoute({
     method: 'get', path: '/v1/batches/{id}', summary: 'Batch counts and progress', security: secured,
     request: { params: z.object({ id: z.string() }) }, responses: { 200: json('The batch', s.batchViewSchema), 404: problem('Unknown batch'), ...common },
+  }));
+  const hostParam = z.object({ host: z.string().describe('Domain key: lower-case host, with :port when not the default') });
+  r.registerPath(createRoute({
+    method: 'get', path: '/v1/domains/{host}', summary: 'A domain\'s limits, usage, cooldown and robots.txt state', security: secured,
+    request: { params: hostParam }, responses: { 200: json('The domain', z.record(z.string(), z.unknown())), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'put', path: '/v1/domains/{host}/limits', summary: 'Set the fleet-wide limits of one domain (admin)', security: secured,
+    request: { params: hostParam, body: { required: true, content: { 'application/json': { schema: domainLimitsSchema } } } },
+    responses: { 200: json('Stored', z.object({ domain: z.string(), limits: domainLimitsSchema })), 403: problem('Key lacks the admin scope'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'delete', path: '/v1/domains/{host}/limits', summary: 'Back to the fleet defaults (admin)', security: secured,
+    request: { params: hostParam }, responses: { 200: json('Removed', z.object({ domain: z.string(), limits: z.null() })), 403: problem('Key lacks the admin scope'), ...common },
   }));
   r.registerPath(createRoute({
     method: 'post', path: '/v1/hooks/{name}', summary: 'Signed webhook trigger (Quarry-Signature or X-Hub-Signature-256)',
