@@ -43,7 +43,8 @@ export async function startFaultStack(options: { edge?: boolean; workers?: numbe
     devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: apiKey },
     workerEnv: {
       QUARRY_ALLOW_PRIVATE_CIDRS: `${SITE_HOST}/32`, LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0',
-      QUARRY_STALLED_INTERVAL_MS: '1000', QUARRY_LOCK_DURATION_MS: '2000', ...options.workerEnv,
+      QUARRY_STALLED_INTERVAL_MS: '1000', QUARRY_LOCK_DURATION_MS: '2000',
+      QUARRY_DOMAIN_RATES: 'none', QUARRY_DOMAIN_CONCURRENCY: '0', ...options.workerEnv,
     },
   });
   const broker = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });

@@ -102,8 +102,9 @@ export const CONFIG_TABLE = {
     doc: 'Comma-separated CIDRs the SSRF guard lets through although private/loopback (tests, private deployments); empty = none.',
   }),
   domainRates: field({
-    env: 'QUARRY_DOMAIN_RATES', default: '5/1000', schema: z.string().regex(/^(\s*\d+\/\d+\s*(,\s*\d+\/\d+\s*)*)?$/, 'must be like "5/1000,100/60000" (max/perMs pairs) or empty'),
-    doc: 'Default per-domain rate windows for the whole fleet, `max/perMs` pairs, all enforced (e.g. `5/1000,100/60000`); empty = no rate limit.',
+    env: 'QUARRY_DOMAIN_RATES', default: '5/1000',
+    schema: z.string().regex(/^(none|\s*\d+\/\d+\s*(,\s*\d+\/\d+\s*)*)$/, 'must be like "5/1000,100/60000" (max/perMs pairs) or "none"').transform((v) => (v === 'none' ? '' : v)),
+    doc: 'Default per-domain rate windows for the whole fleet, `max/perMs` pairs, all enforced (e.g. `5/1000,100/60000`); `none` = no rate limit.',
   }),
   domainConcurrency: field({
     env: 'QUARRY_DOMAIN_CONCURRENCY', default: '4', schema: int(0, 1000),

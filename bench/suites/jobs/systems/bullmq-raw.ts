@@ -1,0 +1,57 @@
+/**
+ * @module bench/suites/jobs/systems/bullmq-raw
+ * The raw BullMQ peers (bench/peers/bullmq/raw-worker.ts) as job systems: fetch + cheerio/slim
+ * (the floor: what Quarry costs over bare BullMQ) and fetch only (the ceiling without parsing).
+ */
+import { join } from 'node:path';
+import { resultKey } from '../../../../shared/keys.ts';
+import { spawnChild, type BenchChild } from '../../../setup/child.ts';
+import type { JobSystem } from '../job-system.ts';
+import { createBulkEnqueuer } from './bullmq-enqueue.ts';
+import { BENCH_PREFIX, readQuarryFields } from './result-format.ts';
+
+export interface RawBullmqOptions {
+  /** Worker processes. */
+  processes: number;
+  concurrency: number;
+  parse: boolean;
+}
+
+export function rawBullmqSystem(options: RawBullmqOptions): JobSystem {
+  const prefix = `${BENCH_PREFIX}:result:`;
+  const what = options.parse ? 'fetch + cheerio/slim' : 'fetch only';
+  return {
+    id: `bullmq-${options.parse ? 'cheerio' : 'fetch-only'}-${options.processes}p`,
+    label: `raw BullMQ, ${what}, ${options.processes} process${options.processes === 1 ? '' : 'es'} × concurrency ${options.concurrency}`,
+    broker: true,
+    jobIdOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : undefined),
+    resultKeyOf: (id) => resultKey(BENCH_PREFIX, id),
+    ...(options.parse ? { readFields: readQuarryFields } : {}),
+    async start(env) {
+      const enqueuer = await createBulkEnqueuer(env.brokerUrl, BENCH_PREFIX, env.kind);
+      const children: BenchChild[] = [];
+      const stop = async () => {
+        await Promise.all(children.map((child) => child.stop(15_000)));
+        await enqueuer.close();
+      };
+      try {
+        for (let i = 0; i < options.processes; i++) {
+          const child = spawnChild(process.execPath, [join(env.root, 'bench/peers/bullmq/raw-worker.ts')], {
+            env: {
+              ...process.env, BENCH_BROKER_URL: env.brokerUrl, BENCH_RESULTS_URL: env.resultsUrl, BENCH_PREFIX,
+              BENCH_CONCURRENCY: String(options.concurrency), BENCH_PARSE: options.parse ? 'cheerio' : 'none',
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          children.push(child);
+          if (env.verbose) child.process.stderr?.pipe(process.stderr);
+          await child.waitForLine(/^ready$/m, 30_000);
+        }
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      return { roots: () => children.map((child) => child.pid), enqueue: (urls) => enqueuer.enqueue(urls), diagnose: () => enqueuer.counts(), stop };
+    },
+  };
+}

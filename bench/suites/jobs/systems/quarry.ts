@@ -1,0 +1,97 @@
+/**
+ * @module bench/suites/jobs/systems/quarry
+ * Quarry as deployed: N worker processes (`worker/src/main.ts` via dev/local/worker-process.ts,
+ * configured through the env vars of worker/src/config.ts), fed by the edge-equivalent bulk
+ * enqueue; ready when every worker's `/readyz` answers 200.
+ */
+import { freePort } from '../../../../dev/local/free-port.ts';
+import { waitFor } from '../../../../dev/local/wait-for.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../../../dev/local/worker-process.ts';
+import { resultKey } from '../../../../shared/keys.ts';
+import { stopProcessTree } from '../../../setup/child.ts';
+import { createBulkEnqueuer } from './bullmq-enqueue.ts';
+import type { JobSystem, SystemEnv } from '../job-system.ts';
+import { readQuarryFields, BENCH_PREFIX } from './result-format.ts';
+
+export interface QuarrySystemOptions {
+  workers: number;
+  /** Jobs per process (QUARRY_CONCURRENCY). */
+  concurrency: number;
+  /** Browser pages per process (QUARRY_BROWSER_PAGES). */
+  browserPages?: number;
+  /** Extra worker env on top of the bench's (e.g. real per-domain limits for a politeness suite). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Throughput suites measure scraping, not politeness: the per-domain limits (default 5/s and 4 in
+ * flight per domain) are set out of reach, so the limiter still runs per job but never throttles.
+ * An empty QUARRY_DOMAIN_RATES would mean the default, not "no limit" (empty counts as unset).
+ */
+export const UNTHROTTLED_ENV = { QUARRY_DOMAIN_RATES: '100000/1000', QUARRY_DOMAIN_CONCURRENCY: '0' };
+
+async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promise<WorkerProcess[]> {
+  const workers: WorkerProcess[] = [];
+  for (let i = 0; i < options.workers; i++) {
+    const healthPort = await freePort();
+    const worker = startWorkerProcess({
+      root: env.root,
+      inheritOutput: env.verbose,
+      env: {
+        REDIS_URL: env.brokerUrl,
+        RESULT_REDIS_URL: env.resultsUrl,
+        QUARRY_PREFIX: BENCH_PREFIX,
+        QUARRY_CONCURRENCY: String(options.concurrency),
+        QUARRY_BROWSER_PAGES: String(options.browserPages ?? 4),
+        // The SSRF guard refuses loopback unless allowed; the test site lives on 127.0.0.2–5.
+        QUARRY_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
+        QUARRY_HEALTH_PORT: String(healthPort),
+        QUARRY_HEALTH_HOST: '127.0.0.1',
+        QUARRY_SHUTDOWN_TIMEOUT_MS: '3000',
+        LOG_LEVEL: env.verbose ? 'info' : 'warn',
+        ...(env.chromium ? { PUPPETEER_EXECUTABLE_PATH: env.chromium } : {}),
+        ...UNTHROTTLED_ENV,
+        ...options.env,
+      },
+    });
+    workers.push(worker);
+    await waitFor(async () => {
+      if (worker.process.exitCode !== null) throw new Error(`Quarry worker exited with code ${worker.process.exitCode} (run with --verbose to see why)`);
+      return (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok;
+    }, { timeoutMs: 60_000, intervalMs: 100, description: `Quarry worker ${i + 1} /readyz` });
+  }
+  return workers;
+}
+
+export function quarrySystem(options: QuarrySystemOptions, mode: 'http' | 'browser'): JobSystem {
+  const prefix = `${BENCH_PREFIX}:result:`;
+  return {
+    id: `quarry-${mode}-${options.workers}w`,
+    label: `Quarry ${mode}, ${options.workers} worker${options.workers === 1 ? '' : 's'} × ${mode === 'browser' ? `${options.browserPages ?? 4} pages` : `concurrency ${options.concurrency}`}`,
+    broker: true,
+    jobIdOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : undefined),
+    resultKeyOf: (id) => resultKey(BENCH_PREFIX, id),
+    readFields: readQuarryFields,
+    async start(env) {
+      const enqueuer = await createBulkEnqueuer(env.brokerUrl, BENCH_PREFIX, env.kind);
+      let workers: WorkerProcess[] = [];
+      const stopWorkers = () => Promise.all(workers.map((worker) => stopProcessTree(worker.pid, () => worker.stop(), 15_000)));
+      try {
+        workers = await startWorkers(env, options);
+      } catch (error) {
+        await stopWorkers();
+        await enqueuer.close();
+        throw error;
+      }
+      return {
+        roots: () => workers.map((worker) => worker.pid),
+        enqueue: (urls) => enqueuer.enqueue(urls),
+        diagnose: () => enqueuer.counts(),
+        async stop() {
+          await stopWorkers();
+          await enqueuer.close();
+        },
+      };
+    },
+  };
+}

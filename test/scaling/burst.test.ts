@@ -1,0 +1,88 @@
+/**
+ * Scaling on one machine, real processes: a 2,000-job burst makes the local scaler (the KEDA
+ * rule) grow the fleet, drain the queue and shrink back by SIGTERM without losing or repeating
+ * a job. (Hand-back of running browser jobs on SIGTERM: test/worker/worker-lifecycle.test.ts.)
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalScaler, type ScalingDecision } from '../../dev/local/local-scaler.ts';
+import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts';
+import { waitFor } from '../../dev/local/wait-for.ts';
+import { jobRequestSchema } from '../../shared/job-schema.ts';
+import { QUEUE_NAME } from '../../shared/keys.ts';
+import { loadConfig } from '../../worker/src/config.ts';
+import { eligibleBacklogMeter } from '../../worker/src/scaling/scaling-signal.ts';
+import { startTestSite, type TestSite } from '../support/test-site.ts';
+
+const HOST = '127.0.0.2';
+let site: TestSite;
+let stack: LocalStack;
+let broker: Redis;
+let results: Redis;
+let queue: Queue;
+const prefix = `{quarry-burst-${randomBytes(3).toString('hex')}}`;
+
+beforeAll(async () => {
+  site = await startTestSite({ hosts: [HOST] });
+  const token = randomBytes(8).toString('hex');
+  stack = await startLocalStack({
+    prefix, edge: false, workers: 0,
+    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: 'unused' },
+    workerEnv: {
+      QUARRY_ALLOW_PRIVATE_CIDRS: `${HOST}/32`, QUARRY_CONCURRENCY: '10', LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0',
+      QUARRY_DOMAIN_RATES: 'none', QUARRY_DOMAIN_CONCURRENCY: '0', QUARRY_RESPECT_ROBOTS: 'false', QUARRY_SHUTDOWN_TIMEOUT_MS: '1500',
+    },
+  });
+  broker = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
+  results = new Redis(stack.resultsRedis.url);
+  queue = new Queue(QUEUE_NAME, { connection: broker.duplicate(), prefix });
+}, 60_000);
+
+afterAll(async () => {
+  await queue?.close();
+  broker?.disconnect();
+  results?.disconnect();
+  await stack?.stop();
+  await site?.close();
+});
+
+const addJobs = (n: number, tag: string, extra: Record<string, unknown> = {}) => queue.addBulk(Array.from({ length: n }, (_, i) => ({
+  name: (extra.mode as string | undefined) ?? 'http',
+  data: { request: jobRequestSchema.parse({ url: site.url(HOST, `/page/${i}?${tag}=1`), ...extra }), acceptedAt: Date.now() },
+  opts: { jobId: `${tag}-${i}`, attempts: 3 },
+})));
+
+describe('local fleet scaling', () => {
+  it('grows to ≥ 3 workers for a 2,000-job burst, drains it exactly once, and shrinks back to 1', { timeout: 180_000 }, async () => {
+    const config = loadConfig({ ...stack.workerEnv, QUARRY_CONCURRENCY: '10' });
+    const decisions: ScalingDecision[] = [];
+    let peak = 0;
+    const scaler = startLocalScaler({
+      rule: { slotsPerPod: 10, minReplicas: 1, maxReplicas: 4, scaleInCooldownMs: 2000 },
+      measure: async () => { const m = await eligibleBacklogMeter(broker, config)(); if (process.env.DEBUG_BURST) console.log('tick', m.runnable, m.demand); return m; },
+      startWorker: () => stack.addWorker(),
+      workers: stack.workers,
+      intervalMs: 500,
+      onDecision: (d) => { decisions.push(d); peak = Math.max(peak, d.to); },
+      onError: (error) => console.error('scaler measurement failed', error),
+    });
+    const started = Date.now();
+    await addJobs(2000, 'burst');
+    await waitFor(() => scaler.replicas() >= 3, { timeoutMs: 15_000, description: 'scale-out' });
+    const scaledOutMs = Date.now() - started;
+    await waitFor(async () => (await results.keys(`${prefix}:result:burst-*`)).length === 2000, { timeoutMs: 150_000, intervalMs: 250, description: 'the burst to drain' });
+    const drainedMs = Date.now() - started;
+    await waitFor(() => scaler.replicas() === 1 && stack.workers.length === 1, { timeoutMs: 30_000, description: 'scale-in to the minimum' });
+    await scaler.stop();
+
+    expect(peak).toBeGreaterThanOrEqual(3);
+    const hits = new Map<string, number>();
+    for (const entry of site.log) if (entry.path.includes('burst=1')) hits.set(entry.path, (hits.get(entry.path) ?? 0) + 1);
+    expect(hits.size).toBe(2000);
+    expect([...hits.values()].every((n) => n === 1)).toBe(true);
+    expect(await queue.getJobCounts('failed', 'wait', 'active', 'delayed')).toEqual({ failed: 0, wait: 0, active: 0, delayed: 0 });
+    console.info(`burst: scale-out after ${scaledOutMs} ms, drained after ${drainedMs} ms, decisions ${JSON.stringify(decisions.map((d) => [d.from, d.to]))}`);
+  });
+});
