@@ -126,7 +126,7 @@ export const CONFIG_TABLE = {
     doc: 'Fleet-wide pause of a domain after a 429/503 without a usable `Retry-After`.',
   }),
   politenessWaitMs: field({
-    env: 'QUARRY_POLITENESS_WAIT_MS', default: '80', schema: int(0, 5000),
+    env: 'QUARRY_POLITENESS_WAIT_MS', default: '400', schema: int(0, 5000),
     doc: 'A throttled job returns from the delayed set up to a quarter of this before its slot and waits in-process for it; larger keeps slots on a busy machine, smaller frees worker slots sooner.',
   }),
   maxCooldownRetries: field({
