@@ -15,10 +15,12 @@ const program = new Command('npm start --')
   .option('--workers <n>', 'worker processes', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_WORKERS ?? 1))
   .option('--edge-port <port>', 'edge port', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_EDGE_PORT ?? 8787))
   .option('--redis-port <port>', 'broker redis-server port (results use the next one)', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_REDIS_PORT ?? 6390))
+  .option('--scale', 'let the local scaler add and remove workers by the KEDA rule (min = --workers)')
+  .option('--max-workers <n>', 'most workers the scaler may run', (v) => Number.parseInt(v, 10), 4)
   .option('--rest-port <port>', 'broker REST server port (results use the one below)', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_REST_PORT ?? 8079))
   .parse();
 
-const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number }>();
+const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number; scale?: boolean; maxWorkers: number }>();
 const root = process.cwd();
 
 try {
@@ -58,11 +60,31 @@ Try it:
 
 Ctrl-C stops everything.`);
 
+let scaler: { stop(): Promise<void> } | undefined;
+if (opts.scale) {
+  const { Redis } = await import('ioredis');
+  const { loadConfig } = await import('../worker/src/config.ts');
+  const { startLocalScaler } = await import('../dev/local/local-scaler.ts');
+  const { eligibleBacklogMeter } = await import('../worker/src/scaling/scaling-signal.ts');
+  const config = loadConfig({ ...process.env, ...stack.workerEnv });
+  const redis = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
+  const local = startLocalScaler({
+    rule: { slotsPerPod: config.concurrency, minReplicas: Math.max(1, opts.workers), maxReplicas: opts.maxWorkers, scaleInCooldownMs: config.scaleInCooldownSeconds * 1000 },
+    measure: eligibleBacklogMeter(redis, config),
+    startWorker: () => stack.addWorker(),
+    workers: stack.workers,
+    onDecision: (d) => console.log(`scaler: demand ${d.demand} → ${d.from} → ${d.to} worker(s)`),
+  });
+  scaler = { stop: async () => { await local.stop(); redis.disconnect(); } };
+  console.log(`Local scaler on: ${Math.max(1, opts.workers)}–${opts.maxWorkers} workers, ${config.concurrency} slots each.`);
+}
+
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping workers (draining), the edge, REST servers and Redis…`);
+  await scaler?.stop();
   await stack.stop();
   console.log('Stopped.');
   process.exit(0);
