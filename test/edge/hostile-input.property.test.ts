@@ -14,7 +14,7 @@ const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom('', ' ', '\u0000', 'javascript:alert(1)', 'file:///etc/passwd', 'ftp://x', 'http://', 'https://exa mple.com', '//no-scheme', 'h1[[', '<script>', '../../etc', 'x'.repeat(3000)),
 );
-const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
+const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { minKeys: 1, maxKeys: 3 }));
 
 /** A job body that is invalid on purpose: a bad value in at least one field. */
 const badJob = fc.oneof(
@@ -25,7 +25,7 @@ const badJob = fc.oneof(
   fc.record({ url: fc.constant('https://example.com/'), extract: fc.oneof(wrongType, fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.oneof(fc.constantFrom('h1[[', '', '>>>', ':nope('), wrongType), { minKeys: 1, maxKeys: 3 })) }),
   fc.record({ url: fc.constant('https://example.com/'), priority: fc.oneof(fc.integer({ min: 2_097_153 }), fc.integer({ max: -1 }), fc.double({ min: 0.1, max: 0.9 })) }),
   fc.record({ url: fc.constant('https://example.com/'), waitFor: fc.constant('#x') }),
-  fc.record({ url: fc.constant('https://example.com/'), unexpected: fc.anything() }),
+  fc.record({ url: fc.constant('https://example.com/'), unexpected: fc.anything().filter((v) => v !== undefined) }),
   wrongType,
 );
 

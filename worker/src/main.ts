@@ -21,11 +21,16 @@ const logger = createLogger({ level: config.logLevel });
 let worker: QuarryWorker | undefined;
 let stopping = false;
 
+let firstSignal: NodeJS.Signals | undefined;
 function onSignal(signal: NodeJS.Signals): void {
-  if (stopping) {
+  // Ctrl-C reaches every process of the terminal and `npm start` then sends SIGTERM: only the
+  // same signal twice (an impatient operator) skips the drain.
+  if (stopping && signal === firstSignal) {
     logger.warn({ signal }, 'second signal: exiting without waiting for jobs');
     process.exit(1);
   }
+  if (stopping) return;
+  firstSignal = signal;
   stopping = true;
   logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
   // Before the worker is up (e.g. waiting for Redis) there is nothing to hand back.
