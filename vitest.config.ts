@@ -16,6 +16,9 @@ export default defineConfig({
           exclude: ['test/edge/**', 'node_modules/**'],
           environment: 'node',
           pool: 'forks',
+          // One file at a time: the suites start real fleets (redis, workerd, Chromium) and the
+          // politeness tests judge timing at the site; two such files on 2 cores distort both.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
