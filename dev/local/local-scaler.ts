@@ -18,6 +18,8 @@ export interface LocalScalerOptions {
   intervalMs?: number;
   /** Every decision, for logs and tests. */
   onDecision?: (decision: ScalingDecision) => void;
+  /** A measurement failed (the fleet is left as it is). */
+  onError?: (error: unknown) => void;
 }
 
 export interface ScalingDecision {
@@ -35,7 +37,7 @@ export interface LocalScaler {
 }
 
 export function startLocalScaler(options: LocalScalerOptions): LocalScaler {
-  const { rule, measure, startWorker, workers, intervalMs = 1000, onDecision } = { ...options };
+  const { rule, measure, startWorker, workers, intervalMs = 1000, onDecision, onError } = { ...options };
   let state: ScalerState = { replicas: Math.max(rule.minReplicas, workers.length), lowSince: null };
   let stopped = false;
   const draining = new Set<Promise<unknown>>();
@@ -45,8 +47,9 @@ export function startLocalScaler(options: LocalScalerOptions): LocalScaler {
     let measured: EligibleBacklog;
     try {
       measured = await measure();
-    } catch {
-      return; // broker unreachable: keep the fleet as it is
+    } catch (error) {
+      onError?.(error); // e.g. broker unreachable: keep the fleet as it is
+      return;
     }
     const next = nextReplicas(state, measured.demand, Date.now(), rule);
     if (next.replicas !== state.replicas) {
