@@ -7,5 +7,6 @@ import type { Suite } from '../core/suite.ts';
 import { enqueueSuite } from './enqueue/index.ts';
 import { browserSuite } from './browser/index.ts';
 import { httpSuite } from './http/index.ts';
+import { batchSuite } from './batch/index.ts';
 
-export const SUITES: readonly Suite[] = [enqueueSuite, httpSuite, browserSuite];
+export const SUITES: readonly Suite[] = [enqueueSuite, batchSuite, httpSuite, browserSuite];

@@ -34,7 +34,9 @@ export interface WranglerDev {
 /** Environment that keeps wrangler off the network and its files inside the project. */
 export function offlineWranglerEnv(root: string): NodeJS.ProcessEnv {
   const state = join(root, '.quarry', 'wrangler');
-  mkdirSync(state, { recursive: true });
+  // TMPDIR must exist: everything started with this environment (tests too) makes temp dirs in it.
+  mkdirSync(join(state, 'tmp'), { recursive: true });
+  mkdirSync(join(state, 'config'), { recursive: true });
   return {
     ...process.env,
     WRANGLER_SEND_METRICS: 'false',
