@@ -1,6 +1,7 @@
 /**
  * @module worker/health-server
- * The minimal probe endpoint: `/healthz` (the process serves HTTP) and `/readyz` (it can take jobs).
+ * The probe endpoint: `/healthz` (the process serves HTTP), `/readyz` (it can take jobs) and
+ * `/metrics` (Prometheus text, when a registry is given).
  */
 import { createServer, type Server } from 'node:http';
 
@@ -11,6 +12,8 @@ export interface HealthServerOptions {
   host: string;
   /** True while the broker connection is up and the worker is taking jobs. */
   isReady: () => boolean;
+  /** Served at `/metrics`. */
+  metrics?: { contentType: string; metrics(): Promise<string> };
 }
 
 export interface HealthServer {
@@ -19,9 +22,16 @@ export interface HealthServer {
 }
 
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
-  const { port, host, isReady } = { ...options };
+  const { port, host, isReady, metrics } = { ...options };
   const server: Server = createServer((req, res) => {
     const path = req.url?.split('?')[0];
+    if (path === '/metrics' && metrics) {
+      void metrics.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(text);
+      }, () => res.writeHead(500).end());
+      return;
+    }
     const ok = path === '/healthz' ? true : path === '/readyz' ? isReady() : undefined;
     res.writeHead(ok === undefined ? 404 : ok ? 200 : 503, { 'content-type': 'text/plain' });
     res.end(ok === undefined ? 'not found\n' : ok ? 'ok\n' : 'not ready\n');

@@ -23,6 +23,7 @@ import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createJobOutcomes } from './outcomes/job-outcomes.ts';
 import { createWorkerPoliteness } from './worker-politeness.ts';
+import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -110,8 +111,10 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     }),
   });
   const outcomes = createJobOutcomes({ broker, prefix, callbacks });
+  const metrics = createWorkerMetrics();
   const politeness = await createWorkerPoliteness(config, {
     broker, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+    onThrottled: (domain, reason) => metrics.throttleDeferrals.inc({ domain, reason }),
   });
 
   const handBack = new AbortController();
@@ -154,6 +157,15 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     // During a broker outage every BullMQ connection reports each retry; the connection logs it once.
     if (broker.status === 'ready') logger.error({ err: error.message }, 'worker error');
   });
+  worker.on('completed', (job) => {
+    metrics.jobsCompleted.inc({ mode: job.name });
+    if (job.processedOn && job.finishedOn) metrics.jobDuration.observe({ mode: job.name, outcome: 'completed' }, (job.finishedOn - job.processedOn) / 1000);
+  });
+  worker.on('failed', (job, error) => {
+    if (!job || error.name === 'DelayedError' || error.name === 'WaitingError') return;
+    if (job.finishedOn) metrics.jobsFailed.inc({ mode: job.name, reason: error.name });
+    else metrics.jobsRetried.inc({ mode: job.name });
+  });
   worker.on('failed', (job, error) => {
     if (job && job.finishedOn && retryDecision(error) !== 'critical') {
       logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
@@ -164,7 +176,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const isReady = () => !closing && broker.status === 'ready' && worker.isRunning();
   const health: HealthServer | undefined = config.healthPort > 0
-    ? await startHealthServer({ port: config.healthPort, host: config.healthHost, isReady })
+    ? await startHealthServer({ port: config.healthPort, host: config.healthHost, isReady, metrics: metrics.registry })
     : undefined;
 
   async function shutDown(timeoutMs: number): Promise<CloseReport> {
