@@ -85,6 +85,9 @@ function positiveInt(text: string | null | undefined, fallback: number): number 
   return Number.isInteger(value) && value >= 0 ? value : fallback;
 }
 
+/** Keys already answered by `/once/…` (module-wide: keys are unique per test). */
+const answeredOnce = new Set<string>();
+
 function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, string>): void {
   const rawPath = req.url ?? '/';
   const q = rawPath.indexOf('?');
@@ -102,6 +105,16 @@ function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, s
     case 'gzip': {
       const body = cached(`g${arg}`, () => gzipSync(renderPage(positiveInt(arg, 0))).toString('latin1'), 'latin1');
       return send(res, 200, HTML, body, { 'content-encoding': 'gzip' });
+    }
+    case 'once': {
+      // `/once/<code>?key=k[&retryAfter=s]`: the first request per key gets <code>, later ones the page.
+      const key = `${req.socket.localAddress}|${query.get('key') ?? ''}`;
+      if (!answeredOnce.has(key)) {
+        answeredOnce.add(key);
+        const retryAfter = query.get('retryAfter');
+        return send(res, positiveInt(arg, 500), HTML, renderStatusPage(positiveInt(arg, 500)), retryAfter === null ? {} : { 'retry-after': retryAfter });
+      }
+      return send(res, 200, HTML, cached('p0', () => renderPage(0)));
     }
     case 'status': {
       const code = positiveInt(arg, 500);
