@@ -103,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.allSettled(workers.map((worker) => worker.stop()));
       await edgeServer?.stop();
       await Promise.allSettled([brokerRest.close(), resultsRest.close()]);
-      await Promise.allSettled([brokerRedis.stop(), resultsRedis.stop()]);
+      await Promise.allSettled([brokerRedis.dispose(), resultsRedis.dispose()]);
     },
   };
 }

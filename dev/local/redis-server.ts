@@ -4,7 +4,7 @@
  * stack, tests and benchmarks), and stops or restarts it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Socket } from 'node:net';
@@ -37,6 +37,8 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Start again on the same port and data dir. */
   start(): Promise<void>;
+  /** Stop and delete the data dir when this module created it (a temp dir). */
+  dispose(): Promise<void>;
 }
 
 function ping(port: number): Promise<boolean> {
@@ -91,5 +93,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
     start,
+    async dispose() {
+      await signal('SIGTERM');
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -35,7 +35,7 @@ export async function startRedisFixture(name: string): Promise<RedisFixture> {
     },
     async stop() {
       redis.disconnect();
-      await server.stop();
+      await server.dispose();
     },
   };
 }

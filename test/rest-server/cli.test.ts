@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await redisServer?.stop();
+  await redisServer?.dispose();
 });
 
 function run(args: string[], env: Record<string, string | undefined>) {

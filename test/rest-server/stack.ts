@@ -44,7 +44,7 @@ export async function startStack(
   const redisServer = await startRedisServer(redisOptions);
   const rest = await startRestServer({ redisUrl: redisServer.url, token: TOKEN, ...restOptions }).catch(
     async (error: unknown) => {
-      await redisServer.stop();
+      await redisServer.dispose();
       throw error;
     },
   );
@@ -63,7 +63,7 @@ export async function startStack(
     get: async (path, headers = {}) => toReply(await fetch(rest.url + path, { headers: { ...auth, ...headers } })),
     async close() {
       await rest.close();
-      await redisServer.stop();
+      await redisServer.dispose();
     },
   };
 }

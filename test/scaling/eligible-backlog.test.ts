@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   redis.disconnect();
-  await server.stop();
+  await server.dispose();
 });
 
 const data = (url: string) => ({ request: jobRequestSchema.parse({ url }), acceptedAt: Date.now() });

@@ -24,7 +24,7 @@ export async function startBrokerStack(): Promise<BrokerStack> {
     results: { redis: resultsRedis, rest: resultsRest },
     async stop() {
       await Promise.allSettled([brokerRest.close(), resultsRest.close()]);
-      await Promise.allSettled([brokerRedis.stop(), resultsRedis.stop()]);
+      await Promise.allSettled([brokerRedis.dispose(), resultsRedis.dispose()]);
     },
   };
 }

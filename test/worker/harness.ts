@@ -92,7 +92,7 @@ export async function startHarness(): Promise<Harness> {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       resultClient.disconnect();
-      await Promise.all([broker.stop(), results.stop(), site.close()]);
+      await Promise.all([broker.dispose(), results.dispose(), site.close()]);
     },
   };
 }
