@@ -10,7 +10,7 @@ import { LUA_SCRIPTS } from '../../../shared/scripts/generated.ts';
 import { parseUsageReply } from '../../../worker/src/politeness/limiter-replies.ts';
 
 /** The limiter's defaults; the usage snapshot applies the same margin the workers do. */
-const SAFETY_MARGIN = 0.03;
+const SAFETY_MARGIN = 0.05;
 const CLAIM_GRACE_MS = 20;
 
 function toRecord(reply: unknown): Record<string, string> {
