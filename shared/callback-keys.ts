@@ -3,6 +3,7 @@
  * Result-callback bookkeeping shared by the worker (writes) and the edge (shows it in
  * `GET /v1/jobs/:id`): a hash in the result store per job.
  */
+import { hashReplyToRecord } from './hash-reply.ts';
 
 /** Queue that delivers callbacks, separate from scraping so a failing receiver never re-runs a scrape. */
 export const CALLBACK_QUEUE_NAME = 'callbacks';
@@ -23,12 +24,7 @@ export interface CallbackStatus {
 
 /** Reads the hash as HGETALL returns it (object or flat list). */
 export function parseCallbackStatus(reply: unknown): CallbackStatus | undefined {
-  let record: Record<string, string> = {};
-  if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) record[String(reply[i])] = String(reply[i + 1]);
-  } else if (reply && typeof reply === 'object') {
-    record = reply as Record<string, string>;
-  }
+  const record = hashReplyToRecord(reply);
   if (!record.attempts) return undefined;
   const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
   return {

@@ -4,6 +4,8 @@
  * Quarry's Stripe-style `Quarry-Signature: t=<unix>,v1=<hex>` over `<t>.<body>`, and GitHub's
  * `X-Hub-Signature-256: sha256=<hex>` over the body.
  */
+import { constantTimeEqual, fromHex, toHex } from './bytes.ts';
+
 const encoder = new TextEncoder();
 
 /** How far a signed timestamp may be from now before the request counts as a replay. */
@@ -14,19 +16,6 @@ async function hmacSha256(secret: string, message: string): Promise<Uint8Array> 
   return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(message)));
 }
 
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
-function fromHex(hex: string): Uint8Array | undefined {
-  if (!/^[0-9a-f]*$/i.test(hex) || hex.length % 2 !== 0) return undefined;
-  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16));
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /** The `Quarry-Signature` header value for a body sent at `timestamp` (unix seconds). */
 export async function signQuarry(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Promise<string> {
@@ -55,7 +44,7 @@ export async function verifyQuarry(header: string | undefined, body: string, opt
   let matched = false;
   for (const secret of secrets) {
     const expected = await hmacSha256(secret, `${timestamp}.${body}`);
-    for (const candidate of candidates) matched = equalBytes(expected, candidate) || matched;
+    for (const candidate of candidates) matched = constantTimeEqual(expected, candidate) || matched;
   }
   return matched ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };
 }
@@ -67,6 +56,6 @@ export async function verifyGithub(header: string | undefined, body: string, opt
   const candidate = match ? fromHex(match[1]!) : undefined;
   if (!candidate) return { ok: false, reason: 'malformed' };
   let matched = false;
-  for (const secret of options.secrets) matched = equalBytes(await hmacSha256(secret, body), candidate) || matched;
+  for (const secret of options.secrets) matched = constantTimeEqual(await hmacSha256(secret, body), candidate) || matched;
   return matched ? { ok: true } : { ok: false, reason: 'mismatch' };
 }

@@ -3,6 +3,8 @@
  * API keys from the `API_KEYS` secret: `sha256:<hex>` entries (production) or plaintext
  * (local `.dev.vars`), verified by comparing SHA-256 digests in constant time.
  */
+import { constantTimeEqual, fromHex, toHex } from '../../../shared/bytes.ts';
+
 /** What a key may do. `enqueue`: create, cancel and retry jobs; `read`: read jobs and batches; `admin`: domain limits; `robots:ignore`: set `ignoreRobots`. */
 export const SCOPES = ['enqueue', 'read', 'admin', 'robots:ignore'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -26,23 +28,6 @@ export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** Equal-length byte arrays compared without an early exit, so timing says nothing about the key. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /**
  * `API_KEYS` is a comma-separated list of `<key>[#scope+scope…]`, where `<key>` is
@@ -54,7 +39,7 @@ export async function parseApiKeys(raw: string): Promise<ApiKeyEntry[]> {
   return Promise.all(entries.map(async (entry) => {
     const [key = '', scopeList] = entry.split('#', 2);
     const hashed = HASHED.exec(key);
-    const digest = hashed ? fromHex(hashed[1]!.toLowerCase()) : await sha256(key);
+    const digest = hashed ? fromHex(hashed[1]!)! : await sha256(key);
     const names = scopeList === undefined ? ['enqueue', 'read'] : scopeList.split('+').filter(Boolean);
     for (const name of names) {
       if (!(SCOPES as readonly string[]).includes(name)) throw new InvalidApiKeyEntryError(`API_KEYS has an unknown scope "${name}" (known: ${SCOPES.join(', ')})`);

@@ -4,6 +4,7 @@
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { batchKey } from '../../../shared/batch-keys.ts';
+import { hashReplyToRecord } from '../../../shared/hash-reply.ts';
 
 export interface BatchView {
   batchId: string;
@@ -19,16 +20,8 @@ export interface BatchView {
   createdAt: string;
 }
 
-/** With automatic deserialization off, HGETALL arrives as the flat field/value list Redis sends. */
-function toRecord(reply: unknown): Record<string, string> {
-  if (!Array.isArray(reply)) return (reply ?? {}) as Record<string, string>;
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) record[String(reply[i])] = String(reply[i + 1]);
-  return record;
-}
-
 export async function readBatch(redis: Redis, prefix: string, batchId: string): Promise<BatchView | undefined> {
-  const record = toRecord(await redis.hgetall(batchKey(prefix, batchId)));
+  const record = hashReplyToRecord(await redis.hgetall(batchKey(prefix, batchId)));
   if (Object.keys(record).length === 0) return undefined;
   const num = (name: string) => Number(record[name] ?? 0);
   const total = num('total');

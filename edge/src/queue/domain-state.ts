@@ -6,19 +6,13 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import { domainKeys, politenessDefaultsKey, robotsKeys } from '../../../shared/domain-keys.ts';
 import { decodeRates, domainLimitsFromHash, domainLimitsSchema, domainLimitsToHash, type DomainLimits } from '../../../shared/domain-limits.ts';
+import { hashReplyToRecord } from '../../../shared/hash-reply.ts';
 import { LUA_SCRIPTS } from '../../../shared/scripts/generated.ts';
 import { parseUsageReply } from '../../../worker/src/politeness/limiter-replies.ts';
 
 /** The limiter's defaults; the usage snapshot applies the same margin the workers do. */
 const SAFETY_MARGIN = 0.05;
 const CLAIM_GRACE_MS = 20;
-
-function toRecord(reply: unknown): Record<string, string> {
-  if (!Array.isArray(reply)) return (reply ?? {}) as Record<string, string>;
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < reply.length; i += 2) record[String(reply[i])] = String(reply[i + 1]);
-  return record;
-}
 
 const scripts = new WeakMap<Redis, ReturnType<Redis['createScript']>>();
 
@@ -28,19 +22,19 @@ export async function readDomainState(redis: Redis, prefix: string, domain: stri
     .hgetall(politenessDefaultsKey(prefix)).hgetall(keys.limits)
     .hgetall(robotsKeys(prefix, `https://${domain}`).entry).hgetall(robotsKeys(prefix, `http://${domain}`).entry)
     .exec()) as unknown[];
-  const defaults = toRecord(defaultsReply);
+  const defaults = hashReplyToRecord(defaultsReply);
   let usage = scripts.get(redis);
   if (!usage) scripts.set(redis, (usage = redis.createScript(LUA_SCRIPTS['domain-usage'].content)));
   const reply = await usage.exec([keys.limits, keys.log, keys.leases, keys.state], [defaults.rates ?? '', defaults.concurrency ?? '0', String(SAFETY_MARGIN), String(CLAIM_GRACE_MS)]);
   const snapshot = parseUsageReply(domain, reply);
-  const robots = [['https', toRecord(httpsRobots)], ['http', toRecord(httpRobots)]].filter(([, r]) => Object.keys(r as object).length > 0)
+  const robots = [['https', hashReplyToRecord(httpsRobots)], ['http', hashReplyToRecord(httpRobots)]].filter(([, r]) => Object.keys(r as object).length > 0)
     .map(([scheme, r]) => {
       const entry = r as Record<string, string>;
       return { origin: `${scheme}://${domain}`, outcome: entry.outcome ?? null, status: Number(entry.status ?? 0), fetchedAt: entry.fetchedAt ? new Date(Number(entry.fetchedAt)).toISOString() : null, expiresAt: entry.expiresAt ? new Date(Number(entry.expiresAt)).toISOString() : null };
     });
   return {
     domain,
-    override: domainLimitsFromHash(toRecord(overrideReply)) ?? null,
+    override: domainLimitsFromHash(hashReplyToRecord(overrideReply)) ?? null,
     defaults: { rates: decodeRates(defaults.rates ?? ''), concurrency: Number(defaults.concurrency ?? 0), published: Boolean(defaults.updatedAt) },
     effective: { rates: snapshot.windows.map(({ max, perMs }) => ({ max, perMs })), concurrency: snapshot.concurrency },
     usage: {

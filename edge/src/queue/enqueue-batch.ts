@@ -5,6 +5,7 @@
  * (one extra command per chunk instead of sending the script body with every job).
  */
 import type { Redis } from '@upstash/redis/cloudflare';
+import { toHex } from '../../../shared/bytes.ts';
 import { ADD_JOB_SCRIPTS, type AddJobKind } from './add-job-scripts.ts';
 import { planEnqueue, readOutcome, type EnqueueInput, type EnqueueOutcome } from './enqueue-plan.ts';
 
@@ -19,7 +20,7 @@ const shaCache = new Map<AddJobKind, Promise<string>>();
 
 async function sha1Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(digest));
 }
 
 function scriptSha(kind: AddJobKind): Promise<string> {

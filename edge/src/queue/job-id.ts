@@ -3,7 +3,8 @@
  * Job ids: derived from the caller's idempotency key (so a retried request names the same job),
  * else random. All satisfy BullMQ's rules (not an integer, no ":").
  */
-import { sha256, toHex } from '../auth/api-keys.ts';
+import { toHex } from '../../../shared/bytes.ts';
+import { sha256 } from '../auth/api-keys.ts';
 
 /** Scoped by API key so two clients that pick the same idempotency key do not collide. */
 export async function idempotentJobId(apiKeyId: string, idempotencyKey: string, kind = 'ik'): Promise<string> {

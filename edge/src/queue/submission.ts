@@ -5,7 +5,8 @@
  */
 import { canonicalUrl } from '../../../shared/canonical-url.ts';
 import type { JobRequest } from '../../../shared/job-schema.ts';
-import { sha256, toHex } from '../auth/api-keys.ts';
+import { toHex } from '../../../shared/bytes.ts';
+import { sha256 } from '../auth/api-keys.ts';
 import type { Scope } from '../auth/api-keys.ts';
 import type { EdgeConfig } from '../config.ts';
 import { ForbiddenProblem, hasScope } from '../middleware/require-scope.ts';
