@@ -163,14 +163,14 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   });
   worker.on('failed', (job, error) => {
     if (!job || error.name === 'DelayedError' || error.name === 'WaitingError') return;
-    if (job.finishedOn) metrics.jobsFailed.inc({ mode: job.name, reason: error.name });
-    else metrics.jobsRetried.inc({ mode: job.name });
-  });
-  worker.on('failed', (job, error) => {
-    if (job && job.finishedOn && retryDecision(error) !== 'critical') {
-      logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
-      outcomes.failed(job, error).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
+    if (!job.finishedOn) {
+      metrics.jobsRetried.inc({ mode: job.name });
+      return;
     }
+    metrics.jobsFailed.inc({ mode: job.name, reason: error.name });
+    if (retryDecision(error) === 'critical') return;
+    logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
+    outcomes.failed(job, error).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
   });
   await worker.waitUntilReady();
 
