@@ -5,17 +5,12 @@
  * 1,000 jobs, against BullMQ's `Queue.addBulk` over ioredis in one call; wall time and the REST
  * round trips the batch used, counted at the REST server.
  */
-import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { benchRedis } from '../../setup/redis-client.ts';
-import { startRedisServer } from '../../../dev/local/redis-server.ts';
-import { startWranglerDev } from '../../../dev/local/wrangler-dev.ts';
 import { QUEUE_NAME, queueKeys } from '../../../shared/keys.ts';
 import { runInterleaved, type Contender } from '../../core/repeat.ts';
 import type { ColumnSpec, Suite, SuiteContext, SuiteOutput } from '../../core/suite.ts';
-import { buildEdgeBundle } from '../../setup/edge-bundle.ts';
-import { startMiniflareEdge } from '../../setup/miniflare-edge.ts';
-import { startRestServerProcess } from '../../setup/rest-server-process.ts';
+import { startEdgeBenchStack } from '../../setup/edge-stack.ts';
 import { ensureBenchPackages } from '../../setup/system-packages.ts';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import { edgeEquivalentJob, HTTP_EXTRACT } from '../../workload/pages.ts';
@@ -34,21 +29,8 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const count = 10_000;
   const stops: Array<() => Promise<void>> = [];
   try {
-    const redis = await startRedisServer({ appendOnly: false });
-    stops.push(ctx.cleanup.add('broker redis', () => redis.stop()));
-    const rest = await startRestServerProcess(ctx.root, redis.url, ctx.cleanup);
-    stops.push(rest.stop);
-    const apiKey = `qk_${randomBytes(18).toString('base64url')}`;
-    const secrets = {
-      UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token,
-      RESULT_UPSTASH_REDIS_REST_URL: rest.url, RESULT_UPSTASH_REDIS_REST_TOKEN: rest.token, API_KEYS: apiKey,
-    };
-    const bundle = await buildEdgeBundle(ctx.root);
-    stops.push(ctx.cleanup.add('edge bundle', () => bundle.remove()));
-    const miniflare = await startMiniflareEdge({ root: ctx.root, bundle, bindings: { ...secrets, QUARRY_PREFIX: PREFIX } });
-    stops.push(ctx.cleanup.add('Miniflare edge', () => miniflare.stop()));
-    const wrangler = await startWranglerDev({ root: ctx.root, vars: secrets, overrides: { QUARRY_PREFIX: PREFIX } });
-    stops.push(ctx.cleanup.add('wrangler dev', () => wrangler.stop()));
+    const { redis, rest, apiKey, miniflareUrl, wranglerUrl, stop } = await startEdgeBenchStack(ctx, PREFIX);
+    stops.push(stop);
     const admin = benchRedis(redis.url);
     stops.push(async () => void admin.disconnect());
     const queue = new Queue(QUEUE_NAME, { connection: benchRedis(redis.url, { maxRetriesPerRequest: null }), prefix: PREFIX });
@@ -85,8 +67,8 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
         const acceptedAt = Date.now();
         await queue.addBulk(urls.map((url) => edgeEquivalentJob(jobRequestSchema.parse({ url, extract: HTTP_EXTRACT }), acceptedAt)));
       }),
-      timed('edge-miniflare', 'POST /v1/batches, edge in workerd (Miniflare)', true, edgeBatch(miniflare.url)),
-      timed('edge-wrangler-dev', 'POST /v1/batches, edge under wrangler dev', true, edgeBatch(wrangler.url)),
+      timed('edge-miniflare', 'POST /v1/batches, edge in workerd (Miniflare)', true, edgeBatch(miniflareUrl)),
+      timed('edge-wrangler-dev', 'POST /v1/batches, edge under wrangler dev', true, edgeBatch(wranglerUrl)),
     ]);
     return {
       baseline: 'add-bulk', columns: COLUMNS, rows, params: { jobs: count, repeats: ctx.repeats },

@@ -5,17 +5,12 @@
  * → local REST server → redis-server, against `Queue.add` over ioredis, plus the REST round
  * trips each enqueue costs, counted at the REST server (must be exactly 1).
  */
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { benchRedis } from '../../setup/redis-client.ts';
-import { startRedisServer } from '../../../dev/local/redis-server.ts';
-import { startWranglerDev } from '../../../dev/local/wrangler-dev.ts';
 import { queueKeys } from '../../../shared/keys.ts';
 import { runInterleaved, type Contender } from '../../core/repeat.ts';
 import type { ColumnSpec, Suite, SuiteContext, SuiteOutput } from '../../core/suite.ts';
-import { buildEdgeBundle } from '../../setup/edge-bundle.ts';
-import { startMiniflareEdge } from '../../setup/miniflare-edge.ts';
-import { startRestServerProcess } from '../../setup/rest-server-process.ts';
+import { startEdgeBenchStack } from '../../setup/edge-stack.ts';
 import { ensureBenchPackages } from '../../setup/system-packages.ts';
 import { concurrent, sequential } from './drive.ts';
 import { edgeHttpEnqueuer, enqueueJobEnqueuer, queueAddEnqueuer, type Enqueuer } from './enqueuers.ts';
@@ -66,29 +61,14 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const stops: Array<() => Promise<void>> = [];
   const enqueuers: Enqueuer[] = [];
   try {
-    const redis = await startRedisServer({ appendOnly: false });
-    stops.push(ctx.cleanup.add('broker redis', () => redis.stop()));
-    const rest = await startRestServerProcess(ctx.root, redis.url, ctx.cleanup);
-    stops.push(rest.stop);
-    const apiKey = `qk_${randomBytes(18).toString('base64url')}`;
-    const secrets = {
-      UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token,
-      RESULT_UPSTASH_REDIS_REST_URL: rest.url, RESULT_UPSTASH_REDIS_REST_TOKEN: rest.token,
-      API_KEYS: apiKey,
-    };
-    ctx.log('  bundling the edge (wrangler deploy --dry-run) and starting Miniflare and wrangler dev…');
-    const bundle = await buildEdgeBundle(ctx.root);
-    stops.push(ctx.cleanup.add('edge bundle', () => bundle.remove()));
-    const miniflare = await startMiniflareEdge({ root: ctx.root, bundle, bindings: { ...secrets, QUARRY_PREFIX: PREFIX } });
-    stops.push(ctx.cleanup.add('Miniflare edge', () => miniflare.stop()));
-    const wrangler = await startWranglerDev({ root: ctx.root, vars: secrets, overrides: { QUARRY_PREFIX: PREFIX } });
-    stops.push(ctx.cleanup.add('wrangler dev', () => wrangler.stop()));
+    const { redis, rest, apiKey, miniflareUrl, wranglerUrl, stop } = await startEdgeBenchStack(ctx, PREFIX);
+    stops.push(stop);
 
     enqueuers.push(
       queueAddEnqueuer(redis.url, PREFIX),
       enqueueJobEnqueuer(rest.url, rest.token, PREFIX),
-      edgeHttpEnqueuer('edge-miniflare', 'POST /v1/jobs, edge in workerd (Miniflare)', miniflare.url, apiKey),
-      edgeHttpEnqueuer('edge-wrangler-dev', 'POST /v1/jobs, edge under wrangler dev', wrangler.url, apiKey),
+      edgeHttpEnqueuer('edge-miniflare', 'POST /v1/jobs, edge in workerd (Miniflare)', miniflareUrl, apiKey),
+      edgeHttpEnqueuer('edge-wrangler-dev', 'POST /v1/jobs, edge under wrangler dev', wranglerUrl, apiKey),
     );
     const admin = benchRedis(redis.url);
     stops.push(async () => void admin.disconnect());
