@@ -190,6 +190,20 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_KEEP_FAILED', default: '10000', schema: int(0, 10_000_000),
     doc: 'Failed jobs kept in the broker for inspection; unless the job sets its own.',
   }),
+  keepCompletedSeconds: field({
+    env: 'QUARRY_KEEP_COMPLETED_SECONDS', default: '3600', schema: int(1, 365 * 24 * 3600),
+    doc: 'Completed jobs older than this are removed too (as the edge\'s variable of the same name); unless the job sets its own.',
+  }),
+  keepFailedSeconds: field({
+    env: 'QUARRY_KEEP_FAILED_SECONDS', default: String(7 * 24 * 3600), schema: int(1, 365 * 24 * 3600),
+    doc: 'Failed jobs older than this are removed too (as the edge\'s variable of the same name); unless the job sets its own.',
+  }),
+  maxEvents: field({
+    // BullMQ's own default: every `new Queue()` without `streams.events.maxLen` (dashboards, scripts)
+    // rewrites the cap to 10000, so another default here would flip back and forth.
+    env: 'QUARRY_MAX_EVENTS', default: '10000', schema: int(100, 1_000_000),
+    doc: 'Cap of the queue\'s events stream (BullMQ `opts.maxLenEvents`, trimmed approximately); the worker sets it at start, for the edge\'s enqueues too.',
+  }),
 };
 
 export type ConfigKey = keyof typeof CONFIG_TABLE;

@@ -145,8 +145,8 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     prefix,
     concurrency: config.concurrency,
     autorun,
-    removeOnComplete: { count: config.keepCompleted },
-    removeOnFail: { count: config.keepFailed },
+    removeOnComplete: { count: config.keepCompleted, age: config.keepCompletedSeconds },
+    removeOnFail: { count: config.keepFailed, age: config.keepFailedSeconds },
     stalledInterval: config.stalledIntervalMs,
     lockDuration: config.lockDurationMs,
     // A job whose worker died twice is still retried once more before it counts as failed.
@@ -173,6 +173,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     outcomes.failed(job, error).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
   });
   await worker.waitUntilReady();
+  // The events stream's cap lives in the queue's meta hash, where BullMQ's add-job and finish scripts
+  // (ours and the edge's) read it; one HSET at start keeps it at the configured value.
+  await broker.hset(worker.keys.meta!, 'opts.maxLenEvents', config.maxEvents);
 
   const isReady = () => !closing && broker.status === 'ready' && worker.isRunning();
   const health: HealthServer | undefined = config.healthPort > 0
