@@ -71,6 +71,29 @@ describe('domain limiter: concurrency leases', () => {
     expect((await limiter.usage(DOMAIN)).activeLeases).toBe(2);
   });
 
+  it('holds no lease while a job sleeps to its slot on a capped domain', async () => {
+    const leasesDuringWait: number[] = [];
+    const limiter = limiterWith({
+      defaults: { rates: [{ max: 1, perMs: 50 }], concurrency: 1 }, inProcessWaitMs: 80, returnEarlyMs: 20,
+      sleep: async (ms) => {
+        leasesDuringWait.push((await limiter.usage(DOMAIN)).activeLeases);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    const first = await limiter.acquire(DOMAIN, 'a');
+    expect(first.granted).toBe(true);
+    if (first.granted) await first.release(); // done before b's slot: b must find the lease free
+    const second = await limiter.acquire(DOMAIN, 'b'); // its slot is ~70 ms ahead: hold, sleep, claim
+    expect(second.granted).toBe(true);
+    // The old design leased at the decision and slept holding it; now the sleep holds none.
+    expect(leasesDuringWait).toEqual([0]);
+    if (second.granted) {
+      expect(second.waitedMs).toBe(0); // the claim came at the slot, not before it
+      expect(second.grantedAt - second.slotAt).toBeLessThanOrEqual(20);
+    }
+    expect((await limiter.usage(DOMAIN)).activeLeases).toBe(1);
+  });
+
   it('recovers the lease of a worker that died without releasing', async () => {
     const limiter = limiterWith({ defaults: { rates: [{ max: 1000, perMs: 1000 }], concurrency: 1 }, leaseTtlMs: 1000 });
     const started = Date.now();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { domainKey } from '../../shared/domain-key.ts';
+import { domainKeys } from '../../shared/domain-keys.ts';
 import { sustainedRatePerSecond, type RateWindow } from '../../shared/domain-limits.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { QUEUE_NAME, resultKey } from '../../shared/keys.ts';
@@ -89,12 +90,11 @@ describe('fleet-wide politeness, real workers', () => {
       if (process.env.DEBUG_FLEET) {
         const sorted = [...times].sort((a, b) => a - b);
         const starts = await Promise.all(Array.from({ length: s.jobs }, async (_, i) => Number(await broker.hget(`${prefix}:scrape:${s.host}-${i}`, 'ats'))));
-        console.log(s.host, use.toFixed(2), sorted.map((t, i) => (i ? Math.round(t - sorted[i - 1]!) : 0)).join(' '), 'ats', starts.join(' '));
+        console.log(s.host, 'holdMs', await broker.hget(domainKeys(prefix, domainKey(site.origin(s.host))).state, 'holdMs'), use.toFixed(2), sorted.map((t, i) => (i ? Math.round(t - sorted[i - 1]!) : 0)).join(' '), 'ats', starts.join(' '));
       }
-      // A concurrency-capped domain holds its lease through the in-process wait before the slot,
-      // which costs it utilization (measured 59–69 %, target 85 %: open in issue 3); rate-bound
-      // domains reach ≥ 85 %.
-      expect(use, `${s.host} utilization`).toBeGreaterThanOrEqual(s.concurrency > 0 ? 0.5 : 0.85);
+      // The concurrency-capped domain claims its lease only at its slot (docs/politeness.md, 6):
+      // 71–93 % measured (ceiling 93 %), the low end at load 4 where late wake-ups lose slots.
+      expect.soft(use, `${s.host} utilization`).toBeGreaterThanOrEqual(s.concurrency > 0 ? 0.7 : 0.85);
     }
     expect(await results.exists(resultKey(prefix, '127.0.0.2-0'))).toBe(1);
   });

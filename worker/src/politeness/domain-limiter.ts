@@ -33,6 +33,8 @@ export interface DomainLimiter {
 }
 
 const ACQUIRE = loadScript('domain-acquire');
+/** Claim attempts per acquire on a capped domain before the job goes through the delayed set. */
+const MAX_CLAIM_ROUNDS = 3;
 const RELEASE = loadScript('domain-release');
 const COOLDOWN = loadScript('domain-cooldown');
 const USAGE = loadScript('domain-usage');
@@ -53,11 +55,18 @@ export function createDomainLimiter(options: DomainLimiterOptions): DomainLimite
   async function acquire(domain: string, jobId: string, acquireOptions: AcquireOptions = {}): Promise<AcquireResult> {
     const minIntervalMs = Math.max(0, Math.round(acquireOptions.minIntervalMs ?? 0));
     if (jobId === '') throw new InvalidPolitenessConfigError('acquire needs a job id (it names the reservation)');
-    const reply = await runScript(redis, ACQUIRE, keyList(keysOf(domain)), [
+    const args = [
       jobId, defaultRates, defaultConcurrency, config.safetyMargin, config.claimGraceMs,
       config.inProcessWaitMs, config.leaseTtlMs, minIntervalMs,
-    ]);
-    const decision = parseAcquireReply(reply);
+    ];
+    let decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args));
+    // A capped domain hands out its lease only at the slot: sleep to it, then claim (a second
+    // round trip, only for capped domains with a wait). Bounded: a domain whose leases stay
+    // taken sends the job through the delayed set instead of polling.
+    for (let round = 1; !decision.granted && decision.hold && round < MAX_CLAIM_ROUNDS; round += 1) {
+      await config.sleep(Math.max(0, decision.at - decision.now));
+      decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args));
+    }
     const delayMs = Math.max(0, decision.at - decision.now);
     if (!decision.granted) {
       const retryAt = Date.now() + Math.max(0, delayMs - config.returnEarlyMs);

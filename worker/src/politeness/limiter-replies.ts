@@ -43,14 +43,17 @@ export type AcquireResult = AcquireGranted | AcquireDenied;
 /** Raw decision of domain-acquire-4. */
 export type RawDecision =
   | { granted: true; at: number; now: number; leaseId: string; slot: number }
-  | { granted: false; at: number; now: number; reason: DenyReason };
+  | { granted: false; hold: boolean; at: number; now: number; reason: DenyReason };
 
 export function parseAcquireReply(reply: unknown): RawDecision {
   if (Array.isArray(reply)) {
     const [status, at, now, last, slot] = reply as unknown[];
     if (typeof at === 'number' && typeof now === 'number' && typeof last === 'string') {
       if (status === 1 && typeof slot === 'number' && reply.length === 5) return { granted: true, at, now, leaseId: last, slot };
-      if (status === 0 && REASONS.has(last) && reply.length === 4) return { granted: false, at, now, reason: last as DenyReason };
+      // 2: the job holds a slot close enough to sleep to in-process, then claim (capped domains).
+      if ((status === 0 || status === 2) && REASONS.has(last) && reply.length === 4) {
+        return { granted: false, hold: status === 2, at, now, reason: last as DenyReason };
+      }
     }
   }
   throw new UnexpectedScriptReplyError('domain-acquire', reply);
