@@ -42,7 +42,7 @@ async function jobHashes(): Promise<number> {
 async function drained(expectedCompleted: number): Promise<void> {
   await waitFor(async () => {
     const counts = await h.queue.getJobCounts('waiting', 'active', 'delayed');
-    return counts.waiting + counts.active + counts.delayed === 0 && (await h.resultClient.dbsize()) >= expectedCompleted;
+    return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0 && (await h.resultClient.dbsize()) >= expectedCompleted;
   }, { timeoutMs: 120_000, intervalMs: 200, description: `${expectedCompleted} results and an empty queue` });
 }
 
