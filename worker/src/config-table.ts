@@ -70,6 +70,14 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_BROWSER_PAGES', default: '4', schema: int(1, 64),
     doc: 'Browser pages open at once per process; further browser jobs wait for a free page.',
   }),
+  browserRecyclePages: field({
+    env: 'QUARRY_BROWSER_RECYCLE_PAGES', default: '500', schema: int(0, 10_000_000),
+    doc: 'Jobs one Chromium serves before the worker starts a fresh one (jobs running on the old one finish first); 0 = never.',
+  }),
+  browserMaxRssMb: field({
+    env: 'QUARRY_BROWSER_MAX_RSS_MB', default: '1024', schema: int(0, 1_048_576),
+    doc: 'Chromium is recycled the same way once its process tree\'s summed VmRSS passes this many MiB; 0 = no ceiling.',
+  }),
   resultTtlSeconds: field({
     env: 'QUARRY_RESULT_TTL_SECONDS', default: String(7 * 24 * 3600), schema: int(1, 365 * 24 * 3600),
     doc: 'How long a stored result lives, in seconds.',

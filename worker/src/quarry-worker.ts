@@ -97,7 +97,13 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger });
   const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true });
   const resultStore = createResultStore({ client: results, prefix, ttlSeconds: config.resultTtlSeconds });
-  const browserPool = createBrowserPool({ executablePath: config.browserExecutablePath, maxPages: config.browserPages, userAgent: config.userAgent, extraArgs: browserArgs, logger });
+  const browserPool = createBrowserPool({
+    executablePath: config.browserExecutablePath, maxPages: config.browserPages, userAgent: config.userAgent, extraArgs: browserArgs, logger,
+    recyclePages: config.browserRecyclePages, maxRssMb: config.browserMaxRssMb,
+    // Called only once jobs run, when `metrics` exists whatever its place in this function.
+    onLaunch: (launches) => { if (launches > 1) metrics.browserRestarts.inc(); },
+    onPagesOpen: (open) => metrics.browserPagesOpen.set(open),
+  });
   const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
   const renderer = createPageRenderer({ pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, checkRequest, preparePage });
 

@@ -1,7 +1,7 @@
 /**
  * @module worker/browser/page-renderer
- * Renders one job's page: a fresh browser context and page per job (no cookies or storage leak
- * between jobs), heavy resources blocked, one deadline, always closed in `finally`.
+ * Renders one job's page on a warm page from the pool (reset between jobs, so no cookies or
+ * storage leak), heavy resources blocked, one deadline; a page that failed in any way is discarded.
  */
 import { ProtocolError, TimeoutError, type HTTPRequest, type Page, type ResourceType } from 'puppeteer-core';
 import {
@@ -24,7 +24,10 @@ export interface PageRendererOptions {
   maxBodyBytes?: number;
   /** Called for every request the page makes (redirects included); false aborts it. */
   checkRequest?: (url: URL) => Promise<boolean>;
-  /** Runs on each fresh page before navigation (e.g. the SSRF guard's `installBrowserGuard`). */
+  /**
+   * Runs once on each new page before its first navigation (e.g. the SSRF guard's
+   * `installBrowserGuard`); what it installs stays for the page's life, across the jobs it serves.
+   */
   preparePage?: (page: Page) => Promise<void>;
   /** Resource types aborted without asking `checkRequest`. */
   blockedResources?: readonly ResourceType[];
@@ -50,16 +53,6 @@ export interface PageRenderer {
 
 /** Our votes in cooperative interception; a guard voting abort at a higher priority wins. */
 const INTERCEPT_PRIORITY = 0;
-
-/** A hung browser must not hold a page slot for Puppeteer's 180 s protocol timeout. */
-const CLOSE_TIMEOUT_MS = 5_000;
-
-async function closeWithin(closing: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([closing.catch(() => undefined), timeout]);
-  clearTimeout(timer);
-}
 
 /** Errors Puppeteer raises when the target, session or connection went away under it. */
 function isTargetGone(error: unknown): boolean {
@@ -89,32 +82,32 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const { pool, maxRedirects, maxBodyBytes = Infinity, checkRequest, preparePage, blockedResources = DEFAULT_BLOCKED_RESOURCES, settleMs = 100 } = { ...options };
   const blocked = new Set<string>(blockedResources);
 
+  /** Once per page: hooks that stay installed for every job the page serves. */
+  async function setUpPage(page: Page): Promise<void> {
+    await preparePage?.(page);
+    await page.setRequestInterception(true);
+    interceptRequests(page, blocked, checkRequest);
+  }
+
   async function render({ url, timeoutMs, waitFor, signal }: RenderOptions): Promise<FetchedPage> {
     const deadline = Date.now() + timeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
     const lease = await pool.acquire(signal);
-    const { browser } = lease;
-    const creating = browser.createBrowserContext();
-    const context = await raceAbort(creating, signal, () => new JobAbortedError(signal?.reason)).catch((error: unknown) => {
-      creating.then((late) => late.close(), () => undefined).catch(() => undefined); // created after we gave up
-      lease.release();
-      throw browser.connected || error instanceof JobAbortedError ? error : new BrowserCrashedError(error);
-    });
+    const { browser, page } = lease;
     // Whatever happens to the browser or the job's signal, the work below stops waiting at once.
     let stop: (error: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     stopped.catch(() => undefined);
     const onDisconnect = () => stop(new BrowserCrashedError());
     const onAbort = () => stop(new JobAbortedError(signal?.reason));
+    const onPageError = (error: Error) => stop(new BrowserCrashedError(error)); // the renderer process died
     browser.once('disconnected', onDisconnect);
     signal?.addEventListener('abort', onAbort, { once: true });
+    page.once('error', onPageError);
 
     const work = async (): Promise<FetchedPage> => {
-      const page = await context.newPage();
-      page.once('error', (error) => stop(new BrowserCrashedError(error))); // the renderer process died
-      await preparePage?.(page);
-      await page.setRequestInterception(true);
-      interceptRequests(page, blocked, checkRequest);
+      // A page whose set-up failed is closed below, never reused: the next job sets up a new one.
+      if (lease.fresh) await setUpPage(page);
       const response = await page.goto(url, { waitUntil: 'load', timeout: remaining() });
       if (!response) throw new FetchFailedError('NO_RESPONSE', undefined);
       if (response.request().redirectChain().length > maxRedirects) throw new TooManyRedirectsError(maxRedirects);
@@ -134,8 +127,14 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       return { url, finalUrl: page.url(), status, contentType, html, bytes, redirects: response.request().redirectChain().length };
     };
 
+    // Only a job that ran to the end leaves its page reusable. Any error (even a 404 or a DOM
+    // over the cap) discards it: a page can be mid-navigation, hold a dialog or a half-run
+    // script after one, and a new page costs less than proving it is not.
+    let reusable = false;
     try {
-      return await Promise.race([work(), stopped]);
+      const result = await Promise.race([work(), stopped]);
+      reusable = browser.connected && !page.isClosed();
+      return result;
     } catch (error) {
       if (signal?.aborted) throw new JobAbortedError(error);
       if (!browser.connected || error instanceof BrowserCrashedError) throw error instanceof BrowserCrashedError ? error : new BrowserCrashedError(error);
@@ -147,8 +146,8 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     } finally {
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);
-      await closeWithin(context.close(), CLOSE_TIMEOUT_MS);
-      lease.release();
+      page.off('error', onPageError);
+      lease.release(reusable);
     }
   }
 

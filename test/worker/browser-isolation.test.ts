@@ -1,0 +1,140 @@
+/**
+ * @module test/worker/browser-isolation
+ * Warm pages are reused across jobs without leaking state, end to end with real Chromium: on a
+ * worker with ONE page slot, job 1 leaves cookies, storage, IndexedDB, Cache Storage, a service
+ * worker, an HTTP-cached script and window.name behind; job 2 on the same page sees none of it.
+ * Also: the page's hooks (the SSRF guard) are installed once per page, and a failed install is
+ * never bypassed by reuse.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultKey } from '../../shared/keys.ts';
+import { installBrowserGuard } from '../../worker/src/security/browser-guard.ts';
+import { createSsrfGuard } from '../../worker/src/security/ssrf-guard.ts';
+import type { QuarryWorker } from '../../worker/src/quarry-worker.ts';
+import { EMPTY_STATE, startIsolationSite, type IsolationSite, type SeenState } from '../support/isolation-pages.ts';
+import { HOST_A, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+let site: IsolationSite;
+
+beforeAll(async () => {
+  [h, site] = await Promise.all([startHarness(), startIsolationSite(HOST_A)]);
+});
+afterAll(async () => {
+  await Promise.all([h?.close(), site?.close()]);
+});
+
+const found = async (jobId: string): Promise<SeenState & { serviceWorker?: string; error?: string }> => {
+  const result = JSON.parse((await h.resultClient.get(resultKey(h.prefix, jobId)))!);
+  return JSON.parse(result.extract.found);
+};
+
+/** Runs one browser job to completion and returns what its page reported. */
+async function render(path: string) {
+  const job = await h.add({ url: site.url(path), mode: 'browser', waitFor: '#done', extract: { found: '#found' }, attempts: 1 });
+  const done = await h.settled(job, ['completed', 'failed'], 30_000);
+  expect(done.failedReason).toBeUndefined();
+  return found(job.id!);
+}
+
+/** Job 1 leaves everything behind (and reads it back, so we know it was there); job 2 sees nothing. */
+async function expectNoLeak(serviceWorker: string) {
+  const cachedBefore = site.hits.get('/cached.js') ?? 0;
+  const first = await render('/set');
+  expect(first).toMatchObject({
+    cookie: 'secret=job1', local: 'job1', session: 'job1', indexedDb: ['secret-db'], caches: ['secret-cache'], windowName: 'job1', serviceWorker,
+  });
+  const second = await render('/get');
+  expect(second).toMatchObject(EMPTY_STATE);
+  expect(second.serviceWorkers === 'unavailable' || second.serviceWorkers === 0).toBe(true);
+  // Only about:blank before it: history.back() cannot reach job 1's page.
+  expect(second.historyLength).toBeLessThanOrEqual(2);
+  // The cacheable script was fetched again: the HTTP cache did not carry over either.
+  expect(site.hits.get('/cached.js')).toBe(cachedBefore + 2);
+}
+
+describe('browser page reuse, isolation between jobs', () => {
+  describe('with the SSRF guard installed on each page (production set-up)', () => {
+    let worker: QuarryWorker;
+    let preparations = 0;
+    const guard = createSsrfGuard({ allowPrivateCidrs: '127.0.0.2/31' });
+
+    beforeAll(async () => {
+      worker = await h.startWorker({ browserPages: 1 }, {
+        // The worker's own guard hook, counted; it refuses /forbidden like the SSRF guard would a private address.
+        checkRequest: async (url) => !url.pathname.startsWith('/forbidden'),
+        preparePage: async (page: Page) => {
+          preparations++;
+          await installBrowserGuard(page, guard, { webSockets: 'proxy' });
+        },
+      });
+    });
+    afterAll(async () => {
+      await worker?.close({ timeoutMs: 0 });
+      await guard.dispatcher.destroy();
+    });
+
+    it('job 2 on the same page slot sees no cookie, storage, IndexedDB, cache or window.name of job 1', async () => {
+      // The guard refuses service-worker registration outright.
+      await expectNoLeak('refused: SecurityError');
+      expect(worker.browserPool.launches()).toBe(1);
+    });
+
+    it('installs the guard once per page, and it still refuses requests on the reused page', async () => {
+      expect(preparations).toBe(1); // two jobs above, one page
+      const hitsBefore = site.hits.get('/forbidden') ?? 0;
+      const job = await h.add({ url: site.url('/forbidden'), mode: 'browser', attempts: 1 });
+      const done = await h.settled(job, ['completed', 'failed'], 30_000);
+      expect(done.failedReason).toBe('Navigation was blocked by the request check');
+      expect(site.hits.get('/forbidden') ?? 0).toBe(hitsBefore);
+      expect(preparations).toBe(1);
+    });
+  });
+
+  describe('without the guard (service workers allowed)', () => {
+    let worker: QuarryWorker;
+    let preparations = 0;
+    let failNext = false;
+
+    beforeAll(async () => {
+      worker = await h.startWorker({ browserPages: 1 }, {
+        ssrfGuard: false,
+        checkRequest: async () => true,
+        preparePage: async () => {
+          preparations++;
+          if (failNext) {
+            failNext = false;
+            throw new Error('guard install failed');
+          }
+        },
+      });
+    });
+    afterAll(async () => {
+      await worker?.close({ timeoutMs: 0 });
+    });
+
+    it('a service worker job 1 registered is gone for job 2, with everything else', async () => {
+      await expectNoLeak('registered');
+      expect(preparations).toBe(1);
+    });
+
+    it('a page whose hooks failed to install never serves a job; the retry gets a new page', async () => {
+      // A failed job discards the worker's only warm page, so the next job needs a new one.
+      const bad = await h.add({ url: site.url('/missing'), mode: 'browser', attempts: 1 });
+      expect((await h.settled(bad, ['completed', 'failed'], 30_000)).failedReason).toMatch(/404/);
+      failNext = true;
+      const before = preparations;
+      const getsBefore = site.hits.get('/get') ?? 0;
+      const job = await h.add({ url: site.url('/get'), mode: 'browser', waitFor: '#done', extract: { found: '#found' }, attempts: 2 });
+      const done = await h.settled(job, ['completed', 'failed'], 30_000);
+      expect(await done.getState()).toBe('completed');
+      expect(done.attemptsMade).toBe(2);
+      // Attempt 1's install failed before navigation: its page never requested anything and was
+      // closed; attempt 2 installed again on a new page.
+      expect(preparations).toBe(before + 2);
+      expect(site.hits.get('/get')).toBe(getsBefore + 1);
+      expect(await found(job.id!)).toMatchObject(EMPTY_STATE);
+    });
+  });
+});
