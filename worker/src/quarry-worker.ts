@@ -3,7 +3,7 @@
  * Assembles one worker (BullMQ Worker, fetcher, browser pool, result store, health endpoint) and
  * closes it with a deadline: jobs still running when it passes go back to waiting at once.
  */
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Page } from 'puppeteer-core';
 import type { Dispatcher } from 'undici';
@@ -24,6 +24,7 @@ import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createJobOutcomes } from './outcomes/job-outcomes.ts';
 import { createWorkerPoliteness } from './worker-politeness.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
+import { queueDepthReader } from './metrics/queue-depth.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -94,8 +95,13 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const browserArgs = [...(guard?.browserArgs ?? []), ...(options.browserArgs ?? [])];
   const preparePage = options.preparePage ?? guard?.preparePage;
   const prefix = assertClusterSafePrefix(config.prefix);
-  const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger });
-  const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true });
+  const metrics = createWorkerMetrics();
+  const onCommand = (role: string) => metrics.countRedisCommand(role);
+  const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger, role: 'broker', onCommand });
+  const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true, role: 'results', onCommand });
+  // Read-only handle for quarry_queue_jobs; it shares the broker connection (no extra socket).
+  const depthQueue = new Queue(QUEUE_NAME, { connection: broker, prefix });
+  metrics.observeQueue(queueDepthReader(depthQueue, { maxAgeMs: 5_000 }));
   const resultStore = createResultStore({ client: results, prefix, ttlSeconds: config.resultTtlSeconds });
   const browserPool = createBrowserPool({
     executablePath: config.browserExecutablePath, maxPages: config.browserPages, userAgent: config.userAgent, extraArgs: browserArgs, logger,
@@ -109,6 +115,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const callbacks = startCallbackQueue({
     connection: broker, prefix, attempts: config.callbackAttempts, backoffMs: config.callbackBackoffMs, logger,
+    onDelivery: (outcome) => metrics.callbackDeliveries.inc({ outcome }),
     deliver: createCallbackSender({
       results, resultStore, prefix, userAgent: config.userAgent, ttlSeconds: config.resultTtlSeconds,
       secrets: config.callbackSecret.split(',').map((secret) => secret.trim()).filter(Boolean),
@@ -117,7 +124,6 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     }),
   });
   const outcomes = createJobOutcomes({ broker, prefix, callbacks });
-  const metrics = createWorkerMetrics();
   const politeness = await createWorkerPoliteness(config, {
     broker, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferrals.inc({ domain, reason }),
@@ -201,7 +207,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
         await Promise.all([...active.values()].map(({ job, token }) => job.moveToWait(token).catch(() => undefined)));
       }
     }
-    await Promise.all([health?.close(), browserPool.close(), callbacks.close()]);
+    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close()]);
     await guard?.close();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');

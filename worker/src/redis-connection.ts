@@ -5,6 +5,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { CountingRedis, type CommandListener } from './metrics/counting-redis.ts';
 
 export interface RedisConnectionOptions {
   /** `redis://` or `rediss://` URL. */
@@ -21,6 +22,10 @@ export interface RedisConnectionOptions {
   lazyConnect?: boolean;
   /** Longest pause between reconnection attempts, in milliseconds. */
   maxReconnectDelayMs?: number;
+  /** Counts every command this client and its duplicates send (metrics); nothing is counted when omitted. */
+  onCommand?: CommandListener;
+  /** The `onCommand` label of this client, e.g. `broker`; its BullMQ blocking duplicates report `blocking`. */
+  role?: string;
 }
 
 /** Passwords never reach a log line. */
@@ -35,7 +40,7 @@ export function redactRedisUrl(url: string): string {
 }
 
 export function createRedisConnection(options: RedisConnectionOptions): Redis {
-  const { url, name, logger, maxRetriesPerRequest = null, lazyConnect = false, maxReconnectDelayMs = 2_000 } = { ...options };
+  const { url, name, logger, maxRetriesPerRequest = null, lazyConnect = false, maxReconnectDelayMs = 2_000, onCommand, role = name } = { ...options };
   const redisOptions: RedisOptions = {
     connectionName: name,
     maxRetriesPerRequest,
@@ -43,7 +48,7 @@ export function createRedisConnection(options: RedisConnectionOptions): Redis {
     // Quick first retries (a restart takes ~100 ms), then a steady pace; never give up.
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxReconnectDelayMs),
   };
-  const client = new Redis(url, redisOptions);
+  const client = onCommand ? new CountingRedis(url, redisOptions, { role, onCommand }) : new Redis(url, redisOptions);
   const log = logger?.child({ redis: name, url: redactRedisUrl(url) });
   let down = false;
   client.on('error', (error: Error) => {
