@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../dev/local/free-port.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
-import { queueDepthReader, type JobCountSource } from '../../worker/src/metrics/queue-depth.ts';
+import { QueueDepthTimeoutError, queueDepthReader, type JobCountSource } from '../../worker/src/metrics/queue-depth.ts';
 import { HOST_A, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -75,6 +75,11 @@ describe('queue depth reader', () => {
     await expect(read()).rejects.toThrow('broker down');
     fail = false;
     expect((await read()).waiting).toBe(3);
+  });
+
+  it('gives up on a read that hangs (a broker outage) instead of holding the scrape', async () => {
+    const read = queueDepthReader({ getJobCounts: () => new Promise(() => undefined) }, { timeoutMs: 20 });
+    await expect(read()).rejects.toThrow(QueueDepthTimeoutError);
   });
 });
 

@@ -19,13 +19,20 @@ export interface JobCountSource {
 export interface QueueDepthReaderOptions {
   /** A reading younger than this is served again instead of asking Redis, in milliseconds. */
   maxAgeMs?: number;
+  /** A read slower than this fails (the gauge then reports nothing): the broker connection waits
+   *  forever through an outage, and a scrape must not hang with it. In milliseconds. */
+  timeoutMs?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
 
+export class QueueDepthTimeoutError extends Error {
+  override name = 'QueueDepthTimeoutError';
+}
+
 /** Returns a reader: concurrent calls share one request; failures are not cached. */
 export function queueDepthReader(source: JobCountSource, options: QueueDepthReaderOptions = {}): () => Promise<QueueDepth> {
-  const { maxAgeMs = 5_000, now = Date.now } = { ...options };
+  const { maxAgeMs = 5_000, timeoutMs = 2_000, now = Date.now } = { ...options };
   let cached: { at: number; depth: QueueDepth } | undefined;
   let pending: Promise<QueueDepth> | undefined;
 
@@ -39,6 +46,10 @@ export function queueDepthReader(source: JobCountSource, options: QueueDepthRead
   return () => {
     if (cached && now() - cached.at < maxAgeMs) return Promise.resolve(cached.depth);
     pending ??= read().finally(() => { pending = undefined; });
-    return pending;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueDepthTimeoutError(`queue depth not read within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
   };
 }
