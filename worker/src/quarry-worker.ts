@@ -100,7 +100,8 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger, role: 'broker', onCommand });
   const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true, role: 'results', onCommand });
   // Read-only handle for quarry_queue_jobs; it shares the broker connection (no extra socket).
-  const depthQueue = new Queue(QUEUE_NAME, { connection: broker, prefix });
+  // skipMetasUpdate: a plain `new Queue()` would rewrite the queue meta (opts.maxLenEvents) to BullMQ's defaults.
+  const depthQueue = new Queue(QUEUE_NAME, { connection: broker, prefix, skipMetasUpdate: true });
   metrics.observeQueue(queueDepthReader(depthQueue, { maxAgeMs: 5_000 }));
   const resultStore = createResultStore({ client: results, prefix, ttlSeconds: config.resultTtlSeconds });
   const browserPool = createBrowserPool({
