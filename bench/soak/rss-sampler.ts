@@ -1,0 +1,82 @@
+/**
+ * @module bench/soak/rss-sampler
+ * Worker memory over a long run: every few seconds, the RSS of each live worker's Node process
+ * and the PSS of its whole tree (Chromium included), kept per worker so a leak shows as a rising median
+ * or max in one worker's row rather than disappearing in a fleet-wide sum.
+ */
+import { readFileSync } from 'node:fs';
+import { percentile } from '../measure/latency.ts';
+import { treeMemory } from '../measure/proc-tree.ts';
+import type { FleetMember } from './worker-fleet.ts';
+
+export interface RssSample {
+  /** Seconds since the sampler started. */
+  t: number;
+  /** The worker's Node process alone. */
+  nodeMb: number;
+  /** PSS of the process and its descendants (Chromium, once a browser job ran): shared pages split fairly. */
+  treeMb: number;
+}
+
+export interface RssSpread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export interface WorkerRss {
+  name: string;
+  pid: number;
+  samples: RssSample[];
+  node: RssSpread | null;
+  tree: RssSpread | null;
+}
+
+export interface RssSampler {
+  stop(): WorkerRss[];
+}
+
+function spread(values: number[]): RssSpread | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0]!, median: percentile(sorted, 50), max: sorted[sorted.length - 1]! };
+}
+
+/** VmRSS of one process in MB (proc-tree.ts sums whole trees). */
+function rssOf(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function startRssSampler(live: () => readonly FleetMember[], intervalMs = 5_000): RssSampler {
+  const started = Date.now();
+  const byWorker = new Map<FleetMember, RssSample[]>();
+  const sample = () => {
+    const t = (Date.now() - started) / 1000;
+    for (const member of live()) {
+      const pid = member.process.pid;
+      const tree = treeMemory([pid]);
+      const nodeMb = rssOf(pid);
+      if (tree.processes === 0 || nodeMb === undefined) continue; // exited since the listing
+      const list = byWorker.get(member) ?? [];
+      list.push({ t, nodeMb, treeMb: tree.pssMb });
+      byWorker.set(member, list);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return [...byWorker].map(([member, samples]) => ({
+        name: member.name, pid: member.process.pid, samples,
+        node: spread(samples.map((s) => s.nodeMb)),
+        tree: spread(samples.map((s) => s.treeMb)),
+      }));
+    },
+  };
+}
