@@ -10,6 +10,8 @@ import { selectAll, selectOne } from 'css-select';
 import { textContent, getAttributeValue } from 'domutils';
 import type { Element } from 'domhandler';
 import { renderPage } from '../../support/test-site-pages.ts';
+import { streamExtract } from '../../../worker/src/extract/streaming-extract.ts';
+import type { NormalizedExtractRule } from '../../../shared/job-schema.ts';
 
 type Extractor = (html: string) => unknown;
 
@@ -41,10 +43,20 @@ const rawHtmlparser2: Extractor = (html) => {
   };
 };
 
+const STREAM_RULES: NormalizedExtractRule[] = [
+  { name: 'h1', selector: 'h1', all: false }, { name: 'price', selector: '.price', all: false },
+  { name: 'links', selector: 'ul.links a', all: true, attr: 'href' },
+];
+const streaming: Extractor = (html) => {
+  const { title, extract } = streamExtract(html, STREAM_RULES)!;
+  return { title, ...extract };
+};
+
 const candidates: Record<string, Extractor> = {
   'cheerio (parse5)': viaCheerio(cheerio.load),
   'cheerio/slim (htmlparser2)': viaCheerio(cheerioSlim.load as typeof cheerio.load),
   'htmlparser2 + css-select (no cheerio)': rawHtmlparser2,
+  'htmlparser2 streaming, no DOM (worker fast path)': streaming,
 };
 
 const pages = Array.from({ length: 50 }, (_, i) => renderPage(i + 1));

@@ -3,29 +3,22 @@
  * Runs a job's extraction rules on an HTML document: the one implementation both modes use
  * (browser mode passes `page.content()`), so a rule means the same thing in either.
  *
- * Parser: cheerio/slim (htmlparser2). Measured on the ~20 KB test page (test/worker/measure/parsers.ts):
- * 0.42 ms per page against 1.63 ms for cheerio's default parse5, with identical results there.
+ * Two paths, one meaning. Selectors that need only an element and its ancestors (tags, ids,
+ * classes, attributes, descendant/child combinators: nearly every extraction rule) are answered
+ * while htmlparser2 streams the page (streaming-extract.ts); the rest go through cheerio/slim,
+ * whose DOM htmlparser2 builds from the same events. Measured on the ~20 KB test page
+ * (`node test/worker/measure/parsers.ts`): see the figures there; the streaming path allocates no
+ * tree, which is most of the worker's parse CPU and much of its GC.
  * htmlparser2 does not repair markup the way browsers do (no implied `<tbody>`, stray table content
  * stays put), so `table > tr` style selectors can differ from what a browser would match.
  */
 import { load } from 'cheerio/slim';
 import type { NormalizedExtractRule } from '../../../shared/job-schema.ts';
-import type { JobResult } from '../../../shared/job-result.ts';
 import { InvalidSelectorError } from '../errors/index.ts';
+import { cleanText, type Extracted, type ExtractedPage } from './extracted-page.ts';
+import { streamExtract } from './streaming-extract.ts';
 
-export type Extracted = JobResult['extract'];
-
-export interface ExtractedPage {
-  /** Text of the first `<title>`, trimmed and whitespace-collapsed; null when there is none. */
-  title: string | null;
-  /** One entry per rule. */
-  extract: Extracted;
-}
-
-/** Trims and collapses runs of whitespace (including non-breaking spaces) to one space. */
-export function cleanText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
+export { cleanText, type Extracted, type ExtractedPage };
 
 type Document = ReturnType<typeof load>;
 
@@ -55,13 +48,18 @@ function runRule($: Document, rule: NormalizedExtractRule): Extracted[string] {
   return values;
 }
 
-/** Parses once and answers every rule from the same document. */
-export function extractFromHtml(html: string, rules: readonly NormalizedExtractRule[]): ExtractedPage {
+/** The DOM path: parses once into cheerio and answers every rule from the same document. */
+export function extractWithDom(html: string, rules: readonly NormalizedExtractRule[]): ExtractedPage {
   const $ = load(html);
   const titleElement = $('title').first();
   const extract: Extracted = {};
   for (const rule of rules) extract[rule.name] = runRule($, rule);
   return { title: titleElement.length === 0 ? null : cleanText(titleElement.text()), extract };
+}
+
+/** Streams when every rule allows it, else builds the DOM; the answers are the same either way. */
+export function extractFromHtml(html: string, rules: readonly NormalizedExtractRule[]): ExtractedPage {
+  return streamExtract(html, rules) ?? extractWithDom(html, rules);
 }
 
 /** For documents that are not HTML (JSON, images…): no title, and every rule null (nothing was matched). */
