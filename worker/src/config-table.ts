@@ -212,6 +212,26 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_MAX_EVENTS', default: '10000', schema: int(100, 1_000_000),
     doc: 'Cap of the queue\'s events stream (BullMQ `opts.maxLenEvents`, trimmed approximately); the worker sets it at start, for the edge\'s enqueues too.',
   }),
+  dashboardPort: field({
+    env: 'QUARRY_DASHBOARD_PORT', default: '9466', schema: int(0, 65_535),
+    doc: 'Port of the queue dashboard (`dist/worker/src/dashboard/dashboard-main.js`, bull-board).',
+  }),
+  dashboardHost: field({
+    env: 'QUARRY_DASHBOARD_HOST', default: '0.0.0.0', schema: z.string().min(1),
+    doc: 'Address the dashboard listens on.',
+  }),
+  dashboardUser: field({
+    env: 'QUARRY_DASHBOARD_USER', default: 'admin', schema: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":"'),
+    doc: 'HTTP Basic user name of the dashboard.',
+  }),
+  dashboardPassword: field({
+    env: 'QUARRY_DASHBOARD_PASSWORD', default: '', schema: z.string(),
+    doc: 'HTTP Basic password of the dashboard (at least 12 characters); the dashboard refuses to start without one. Workers ignore it.',
+  }),
+  dashboardReadOnly: field({
+    env: 'QUARRY_DASHBOARD_READ_ONLY', default: 'true', schema: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
+    doc: 'Dashboard shows queues and jobs but cannot retry, remove, clean, promote, add or pause; `false` enables those actions.',
+  }),
 };
 
 export type ConfigKey = keyof typeof CONFIG_TABLE;
