@@ -19,7 +19,8 @@
 
   Output:
     {1, grantAt, now, leaseId, slot}  granted: send the request at grantAt (now <= grantAt);
-                                   slot <= grantAt is the log entry (grantAt - slot <= grace)
+                                   slot <= grantAt is the log entry (grantAt - slot <= grace);
+                                   leaseId is '' on a domain without a concurrency cap
     {2, slotAt, now, reason}       hold: the job holds the slot slotAt, at most ARGV[6] ahead, on
                                    a concurrency-capped domain: sleep in-process until slotAt and
                                    call again to claim it (the lease starts only then)
@@ -56,9 +57,9 @@ local holdMs = tonumber(state[2]) or 0
 
 -- Entries older than the longest span can no longer constrain a new slot.
 rcall('ZREMRANGEBYSCORE', logKey, '-inf', now - longest)
--- Expired leases belong to workers that died without releasing: their slots are free again.
-rcall('ZREMRANGEBYSCORE', leasesKey, '-inf', now)
 local capped = concurrency > 0
+-- Expired leases belong to workers that died without releasing: their slots are free again.
+if capped then rcall('ZREMRANGEBYSCORE', leasesKey, '-inf', now) end
 local leaseFree = not capped or rcall('ZCARD', leasesKey) < concurrency
 
 local function keep(slot)
@@ -70,10 +71,14 @@ end
 local function grant(slot, at)
   local seq = rcall('HINCRBY', stateKey, 'seq', 1)
   rcall('ZADD', logKey, slot, 'g:' .. now .. ':' .. seq)
-  -- The lease starts when the request may (release measures the hold time from there).
-  local leaseId = at .. '-' .. seq .. '-' .. jobId
-  rcall('ZADD', leasesKey, at + leaseTtl, leaseId)
-  extendTtl(leasesKey, leaseTtl + 60000)
+  -- Only a capped domain needs leases (an uncapped one would pay a release round trip per job
+  -- for nothing). The lease starts when the request may; release measures the hold from there.
+  local leaseId = ''
+  if capped then
+    leaseId = at .. '-' .. seq .. '-' .. jobId
+    rcall('ZADD', leasesKey, at + leaseTtl, leaseId)
+    extendTtl(leasesKey, leaseTtl + 60000)
+  end
   keep(slot)
   return {1, at, now, leaseId, slot}
 end

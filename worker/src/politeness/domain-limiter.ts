@@ -78,7 +78,8 @@ export function createDomainLimiter(options: DomainLimiterOptions): DomainLimite
     const { leaseId } = decision;
     return {
       granted: true, leaseId, grantedAt: decision.at, slotAt: decision.slot, waitedMs: delayMs,
-      release: () => release(domain, leaseId),
+      // No lease on an uncapped domain: nothing to end, no round trip.
+      release: () => (leaseId === '' ? Promise.resolve(true) : release(domain, leaseId)),
     };
   }
 

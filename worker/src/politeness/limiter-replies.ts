@@ -11,7 +11,7 @@ const REASONS: ReadonlySet<string> = new Set<DenyReason>(['rate', 'concurrency',
 
 export interface AcquireGranted {
   readonly granted: true;
-  /** Names the concurrency lease; `release()` ends it. */
+  /** Names the concurrency lease; `release()` ends it. Empty on a domain without a cap (no lease). */
   readonly leaseId: string;
   /** Redis-clock epoch ms at which the request was allowed to start (acquire waited for it). */
   readonly grantedAt: number;
@@ -23,7 +23,7 @@ export interface AcquireGranted {
   readonly slotAt: number;
   /** How long acquire waited in-process for the slot, ms. */
   readonly waitedMs: number;
-  /** Ends the lease; resolves false when it had already expired. Call on success AND failure. */
+  /** Ends the lease; resolves false when it had already expired. Call on success AND failure (free without a lease). */
   release(): Promise<boolean>;
 }
 
