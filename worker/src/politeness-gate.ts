@@ -7,13 +7,24 @@
  */
 import { domainKey } from '../../shared/domain-key.ts';
 import type { JobRequest } from '../../shared/job-schema.ts';
-import { NonRetryableError, RetryLaterError } from './errors/index.ts';
+import { NonRetryableError, RetryLaterError, RetryableError } from './errors/index.ts';
 import { TransientHttpStatusError } from './errors/fetch-errors.ts';
 import type { DomainLimiter, RobotsCache } from './politeness/index.ts';
 
 export class RobotsDisallowedError extends NonRetryableError {
   constructor(url: string) {
     super(`robots.txt disallows ${url} for this user agent`);
+  }
+}
+
+/**
+ * robots.txt could not be read (5xx, 429, network error, timeout). RFC 9309 §2.3.1.4 says to
+ * assume complete disallow, but only until it answers: an ordinary retry after the backoff,
+ * not a final "disallowed" (the cache asks the site again after its error TTL).
+ */
+export class RobotsUnreachableError extends RetryableError {
+  constructor(url: string, status: number) {
+    super(`robots.txt for ${new URL(url).origin} is unreachable (${status === 0 ? 'no answer' : `HTTP ${status}`}): no page is fetched until it answers; the job is retried`);
   }
 }
 
@@ -76,7 +87,9 @@ export function createPolitenessGate(options: PolitenessGateOptions): Politeness
       let minIntervalMs = 0;
       if (robots && !request.ignoreRobots) {
         const decision = await robots.check(request.url, userAgent);
-        if (!decision.allowed) throw new RobotsDisallowedError(request.url);
+        if (!decision.allowed) {
+          throw decision.outcome === 'unreachable' ? new RobotsUnreachableError(request.url, decision.status) : new RobotsDisallowedError(request.url);
+        }
         minIntervalMs = decision.crawlDelayMs;
       }
       const result = await limiter.acquire(domain, jobId, { minIntervalMs });
