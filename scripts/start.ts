@@ -1,14 +1,17 @@
 /**
  * @module scripts/start
  * `npm start`: the local stack in one command — redis-server (broker + results), the
- * Upstash-compatible REST servers, the edge under `wrangler dev` on 127.0.0.1:8787 and worker
- * processes. Ctrl-C stops everything.
+ * Upstash-compatible REST servers, the edge under `wrangler dev` on 127.0.0.1:8787, worker
+ * processes and the queue dashboard on 127.0.0.1:9466. Ctrl-C stops everything.
  */
 import { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevVars } from '../dev/local/dev-vars.ts';
 import { startLocalStack } from '../dev/local/local-stack.ts';
 import { ensureSystemDeps } from '../dev/local/system-deps.ts';
+import { MIN_PASSWORD_LENGTH } from '../worker/src/dashboard/dashboard-settings.ts';
 
 const program = new Command('npm start --')
   .description('Run Quarry locally: Redis, REST servers, the edge (wrangler dev) and workers.')
@@ -18,9 +21,11 @@ const program = new Command('npm start --')
   .option('--scale', 'let the local scaler add and remove workers by the KEDA rule (min = --workers)')
   .option('--max-workers <n>', 'most workers the scaler may run', (v) => Number.parseInt(v, 10), 4)
   .option('--rest-port <port>', 'broker REST server port (results use the one below)', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_REST_PORT ?? 8079))
+  .option('--dashboard-port <port>', 'queue dashboard port', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_DASHBOARD_PORT ?? 9466))
+  .option('--no-dashboard', 'do not run the queue dashboard')
   .parse();
 
-const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number; scale?: boolean; maxWorkers: number }>();
+const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number; scale?: boolean; maxWorkers: number; dashboardPort: number; dashboard: boolean }>();
 const root = process.cwd();
 
 try {
@@ -35,12 +40,29 @@ const { vars, created, appended } = ensureDevVars(devVarsPath, { brokerRestPort:
 if (created) console.log(`Created ${devVarsPath} with a new API key and REST token.`);
 if (appended.length) console.log(`Added ${appended.join(', ')} to ${devVarsPath}.`);
 
+// The dashboard's password lives with the other local secrets (compose reads it from there too);
+// the environment wins, so a password set for one run is never written down.
+let dashboardPassword = process.env.QUARRY_DASHBOARD_PASSWORD || vars.QUARRY_DASHBOARD_PASSWORD;
+if (opts.dashboard && !dashboardPassword) {
+  dashboardPassword = randomBytes(18).toString('base64url');
+  appendFileSync(devVarsPath, `\nQUARRY_DASHBOARD_PASSWORD=${dashboardPassword}\n`);
+  console.log(`Added QUARRY_DASHBOARD_PASSWORD to ${devVarsPath}.`);
+}
+const dashboardUser = process.env.QUARRY_DASHBOARD_USER || 'admin';
+if (opts.dashboard && dashboardPassword!.length < MIN_PASSWORD_LENGTH) {
+  console.error(`QUARRY_DASHBOARD_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters (or run with --no-dashboard).`);
+  process.exit(1);
+}
+
 console.log('Starting Redis, REST servers, the edge and workers…');
 const stack = await startLocalStack({
   root, devVars: vars, workers: opts.workers, inheritOutput: true,
   brokerRedisPort: opts.redisPort, resultsRedisPort: opts.redisPort + 1, edgePort: opts.edgePort,
   dataDir: join(root, '.quarry', 'data'),
   workerEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  ...(opts.dashboard && dashboardPassword ? {
+    dashboard: { password: dashboardPassword, user: dashboardUser, port: opts.dashboardPort, readOnly: process.env.QUARRY_DASHBOARD_READ_ONLY !== 'false' },
+  } : {}),
 });
 
 const apiKey = vars.API_KEYS!.split(',')[0]!.trim();
@@ -51,7 +73,8 @@ Quarry is up.
   broker   ${stack.brokerRedis.url} via ${stack.brokerRest.url}
   results  ${stack.resultsRedis.url} via ${stack.resultsRest.url}
   workers  ${stack.workers.length} process(es)
-  API key  ${keyHint}
+  API key  ${keyHint}${stack.dashboard ? `
+  dashboard ${stack.dashboard.url}   (user ${dashboardUser}, password ${dashboardPassword}; QUARRY_DASHBOARD_PASSWORD in .dev.vars)` : ''}
 
 Try it:
   curl -s -X POST ${stack.edge!.url}/v1/jobs -H "Authorization: Bearer ${keyHint}" -H "Content-Type: application/json" \\
@@ -83,7 +106,7 @@ let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping workers (draining), the edge, REST servers and Redis…`);
+  console.log(`\n${signal}: stopping workers (draining), the edge, the dashboard, REST servers and Redis…`);
   await scaler?.stop();
   await stack.stop();
   console.log('Stopped.');

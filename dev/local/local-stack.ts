@@ -2,11 +2,13 @@
  * @module dev/local/local-stack
  * The whole local stack as real processes: broker and result-store `redis-server`s, the
  * Upstash-compatible REST server in front of each, the edge under `wrangler dev`, and N
- * worker processes. Used by `npm start`, the end-to-end tests and the benchmarks.
+ * worker processes; optionally the queue dashboard, in this process. Used by `npm start`, the
+ * end-to-end tests and the benchmarks.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRestServer, type RestServerHandle } from '../rest-server/index.ts';
+import { startDashboard, type DashboardServer } from '../../worker/src/dashboard/dashboard-server.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
@@ -33,6 +35,19 @@ export interface LocalStackOptions {
   edge?: boolean;
   /** Forward child output (npm start) or keep quiet (tests). */
   inheritOutput?: boolean;
+  /** Run the queue dashboard (in this process, on 127.0.0.1) over the broker; off when omitted. */
+  dashboard?: LocalDashboardOptions;
+}
+
+export interface LocalDashboardOptions {
+  /** HTTP Basic password (the dashboard refuses to run without one). */
+  password: string;
+  /** HTTP Basic user name. */
+  user?: string;
+  /** Fixed port (npm start) or a free one when omitted. */
+  port?: number;
+  /** Hide and refuse job and queue actions. */
+  readOnly?: boolean;
 }
 
 export interface LocalStack {
@@ -41,6 +56,7 @@ export interface LocalStack {
   brokerRest: RestServerHandle;
   resultsRest: RestServerHandle;
   edge?: WranglerDev;
+  dashboard?: DashboardServer;
   workers: WorkerProcess[];
   /** The environment a worker of this stack runs with. */
   workerEnv: Record<string, string>;
@@ -81,7 +97,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   let edgeServer: WranglerDev | undefined;
+  let dashboard: DashboardServer | undefined;
   try {
+    if (options.dashboard) {
+      const { password, user = 'admin', port = 0, readOnly = true } = { ...options.dashboard };
+      dashboard = await startDashboard({ redisUrl: brokerRedis.url, prefix, host: '127.0.0.1', port, user, password, readOnly });
+    }
     if (edge) {
       edgeServer = await startWranglerDev({
         root, vars, inheritOutput,
@@ -91,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     for (let i = 0; i < workerCount; i++) addWorker();
   } catch (error) {
+    await dashboard?.close();
     await Promise.allSettled([brokerRest.close(), resultsRest.close(), brokerRedis.stop(), resultsRedis.stop()]);
     throw error;
   }
@@ -98,11 +120,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     brokerRedis, resultsRedis, brokerRest, resultsRest, workers, workerEnv, addWorker,
     ...(edgeServer ? { edge: edgeServer } : {}),
+    ...(dashboard ? { dashboard } : {}),
     async stop() {
       // Workers first (they drain), then the edge, then the servers they talk to.
       await Promise.allSettled(workers.map((worker) => worker.stop()));
       await edgeServer?.stop();
-      await Promise.allSettled([brokerRest.close(), resultsRest.close()]);
+      await Promise.allSettled([brokerRest.close(), resultsRest.close(), dashboard?.close()]);
       await Promise.allSettled([brokerRedis.dispose(), resultsRedis.dispose()]);
     },
   };
