@@ -8,5 +8,6 @@ import { enqueueSuite } from './enqueue/index.ts';
 import { browserSuite } from './browser/index.ts';
 import { httpSuite } from './http/index.ts';
 import { batchSuite } from './batch/index.ts';
+import { politenessSuite } from './politeness/index.ts';
 
-export const SUITES: readonly Suite[] = [enqueueSuite, batchSuite, httpSuite, browserSuite];
+export const SUITES: readonly Suite[] = [enqueueSuite, batchSuite, httpSuite, browserSuite, politenessSuite];
