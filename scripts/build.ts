@@ -61,9 +61,15 @@ function verify(): void {
   if (bad.status !== 1 || !bad.stderr.includes('QUARRY_CONCURRENCY')) {
     throw new Error(`build: built worker did not reject a bad QUARRY_CONCURRENCY (exit ${bad.status}):\n${bad.stderr}`);
   }
+  const dashboard = plainNode([join(outDir, 'worker/src/dashboard/dashboard-main.js')]);
+  if (dashboard.status !== 1 || !dashboard.stderr.includes('QUARRY_DASHBOARD_PASSWORD')) {
+    throw new Error(`build: built dashboard did not refuse to start without a password (exit ${dashboard.status}):\n${dashboard.stderr}`);
+  }
   // Loads the whole worker graph (the part main.js imports lazily) and the copied Lua scripts.
   const graph = plainNode(['--input-type=module', '-e', [
     `await import(${JSON.stringify(join(outDir, 'worker/src/quarry-worker.js'))});`,
+    // The dashboard's graph too: bull-board and @hono/node-server are CommonJS/ESM mixes.
+    `await import(${JSON.stringify(join(outDir, 'worker/src/dashboard/dashboard-server.js'))});`,
     `const { loadScripts } = await import(${JSON.stringify(join(outDir, 'shared/scripts/load-scripts.js'))});`,
     'console.log(loadScripts().size);',
   ].join('\n')]);
@@ -72,7 +78,7 @@ function verify(): void {
   }
   const help = plainNode([join(outDir, 'dev/rest-server/main.js'), '--help']);
   if (help.status !== 0) throw new Error(`build: built REST server --help failed:\n${help.stderr}`);
-  console.log(`build: verified on plain Node (worker rejects bad config, ${graph.stdout.trim()} Lua scripts load, REST server CLI runs)`);
+  console.log(`build: verified on plain Node (worker rejects bad config, dashboard refuses to run without a password, ${graph.stdout.trim()} Lua scripts load, REST server CLI runs)`);
 }
 
 try {

@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Quarry worker image: BullMQ + Puppeteer workers on Node 24 with Debian's chromium-headless-shell.
 # Build from the repo root:   docker build -f infra/docker/worker.Dockerfile -t quarry-worker .
-# The same image runs the KEDA scaler-metrics service (see infra/k8s/scaler-deployment.yaml).
+# The same image runs the KEDA scaler-metrics service (see infra/k8s/scaler-deployment.yaml) and the
+# queue dashboard (infra/k8s/dashboard-deployment.yaml).
 # Pin the base images by digest in CI (node:24-bookworm-slim@sha256:…) for reproducible builds.
 
 # ---- build: full dependencies, compile TypeScript to dist/, then drop dev dependencies ----------

@@ -8,6 +8,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../worker/src/config.ts';
+import { dashboardSettings } from '../../worker/src/dashboard/dashboard-settings.ts';
+import { loadBuildLayout, sourceOf } from './build-layout.ts';
 import { envOf, parseDockerfile } from './dockerfile.ts';
 import { workerDefault, WORKER_ENV } from './known-env.ts';
 import { readRepoFile, repoHas, ROOT } from './repo.ts';
@@ -46,7 +48,7 @@ const hostOf = (url: string): { host: string; port: string } => {
   return { host: parsed.hostname, port: parsed.port };
 };
 
-const EXPECTED = ['redis', 'redis-results', 'rest', 'rest-results', 'edge', 'worker'];
+const EXPECTED = ['redis', 'redis-results', 'rest', 'rest-results', 'edge', 'worker', 'dashboard'];
 
 describe(FILE, () => {
   it.each(EXPECTED)('defines the %s service', (name) => {
@@ -135,6 +137,26 @@ describe(FILE, () => {
     for (const name of ['rest', 'rest-results', 'edge', 'worker']) {
       expect(Object.keys(services[name]!.depends_on ?? {}).length, field(name, 'depends_on')).toBeGreaterThan(0);
     }
+  });
+
+  it('runs the dashboard from the worker image on the broker, password required, loopback only', () => {
+    const dashboard = services.dashboard!;
+    const env = environment(dashboard);
+    expect(dashboard.image, field('dashboard', 'image (the worker image)')).toBe(services.worker!.image);
+    expect(dashboard.build?.dockerfile, field('dashboard', 'build.dockerfile')).toBe(services.worker!.build.dockerfile);
+    const [node, script] = commandOf(dashboard);
+    expect(node, field('dashboard', 'command[0]')).toBe('node');
+    expect(sourceOf(loadBuildLayout(), script!), field('dashboard', `command runs ${script}, which the build does not emit`)).toBe('worker/src/dashboard/dashboard-main.ts');
+    for (const name of Object.keys(env)) {
+      expect(WORKER_ENV.has(name), field('dashboard', `environment.${name} (not in worker/src/config-table.ts)`)).toBe(true);
+    }
+    expect(env.QUARRY_DASHBOARD_PASSWORD, field('dashboard', 'environment.QUARRY_DASHBOARD_PASSWORD (must be ${VAR:?message})')).toMatch(/^\$\{QUARRY_DASHBOARD_PASSWORD:\?.+\}$/);
+    expect(() => dashboardSettings(loadConfig({ ...env, QUARRY_DASHBOARD_PASSWORD: 'a-long-enough-password' })), field('dashboard', 'environment')).not.toThrow();
+    expect(hostOf(env.REDIS_URL!).host, field('dashboard', 'environment.REDIS_URL (the broker)')).toBe('redis');
+    expect(env.QUARRY_PREFIX, field('dashboard', 'environment.QUARRY_PREFIX (the workers\' queues)')).toBe(environment(services.worker!).QUARRY_PREFIX);
+    const port = env.QUARRY_DASHBOARD_PORT ?? workerDefault('QUARRY_DASHBOARD_PORT');
+    expect(dashboard.ports, field('dashboard', 'ports (loopback only)')).toEqual([`127.0.0.1:${port}:${port}`]);
+    expect((dashboard.healthcheck.test as string[]).join(' '), field('dashboard', 'healthcheck.test')).toContain(`127.0.0.1:${port}/healthz`);
   });
 
   it('points the worker healthcheck at the readiness route on the worker health port', () => {

@@ -1,7 +1,8 @@
 /**
  * @module test/infra/known-env
  * The environment variables the manifests may set: the worker's config table, which the
- * scaler-metrics service (worker/src/scaling/metrics-main.ts) loads as well.
+ * scaler-metrics service (worker/src/scaling/metrics-main.ts) and the dashboard
+ * (worker/src/dashboard/dashboard-main.ts) load as well.
  */
 import { CONFIG_TABLE } from '../../worker/src/config-table.ts';
 
