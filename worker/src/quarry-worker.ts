@@ -102,6 +102,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   // Read-only handle for quarry_queue_jobs; it shares the broker connection (no extra socket).
   // skipMetasUpdate: a plain `new Queue()` would rewrite the queue meta (opts.maxLenEvents) to BullMQ's defaults.
   const depthQueue = new Queue(QUEUE_NAME, { connection: broker, prefix, skipMetasUpdate: true });
+  depthQueue.on('error', () => undefined); // the broker connection logs outages once
   metrics.observeQueue(queueDepthReader(depthQueue, { maxAgeMs: 5_000 }));
   const resultStore = createResultStore({ client: results, prefix, ttlSeconds: config.resultTtlSeconds });
   const browserPool = createBrowserPool({

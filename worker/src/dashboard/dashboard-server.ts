@@ -31,6 +31,8 @@ export async function startDashboard(settings: DashboardSettings, options: Dashb
   const redis = createRedisConnection({ url: settings.redisUrl, name: 'quarry-dashboard', maxRetriesPerRequest: 3, ...(logger ? { logger } : {}) });
   // skipMetasUpdate: opening a queue to look at it must not rewrite its meta (events cap, version).
   const queues = [QUEUE_NAME, CALLBACK_QUEUE_NAME].map((name) => new Queue(name, { connection: redis, prefix, skipMetasUpdate: true }));
+  // The connection logs an outage once; without a listener BullMQ would print every retry's error.
+  for (const queue of queues) queue.on('error', () => undefined);
   const app = createDashboardApp({ queues, user: settings.user, password: settings.password, readOnly: settings.readOnly });
 
   let server: ServerType | undefined;
