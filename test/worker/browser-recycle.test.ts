@@ -81,5 +81,23 @@ describe('browser recycling', () => {
       expect(pids[1]).not.toBe(pids[0]);
       expect(Math.max(...opened)).toBeLessThanOrEqual(2);
     });
+
+    it('a page reused for many jobs collects no listeners from them', async () => {
+      await pool?.close();
+      pool = createBrowserPool({ executablePath: h.config.browserExecutablePath, maxPages: 1 });
+      const renderer = createPageRenderer({ pool, maxRedirects: 5 });
+      const listeners = async () => {
+        const lease = await pool!.acquire();
+        const counts = [lease.page.listenerCount('error'), lease.page.listenerCount('request'), lease.browser.listenerCount('disconnected')];
+        lease.release(true);
+        return { page: lease.page, counts };
+      };
+      await renderer.render({ url: h.site.url(HOST_A, '/js/1'), timeoutMs: 20_000, waitFor: '#rendered' });
+      const after1 = await listeners();
+      for (let n = 2; n <= 4; n++) await renderer.render({ url: h.site.url(HOST_A, `/js/${n}`), timeoutMs: 20_000, waitFor: '#rendered' });
+      const after4 = await listeners();
+      expect(after4.page).toBe(after1.page); // the same warm page all along
+      expect(after4.counts).toEqual(after1.counts);
+    });
   });
 });

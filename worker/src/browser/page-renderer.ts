@@ -101,9 +101,11 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     const onDisconnect = () => stop(new BrowserCrashedError());
     const onAbort = () => stop(new JobAbortedError(signal?.reason));
     const onPageError = (error: Error) => stop(new BrowserCrashedError(error)); // the renderer process died
-    browser.once('disconnected', onDisconnect);
+    // `on`, not `once`: Puppeteer's `once` wraps the handler, so `off(handler)` below would not
+    // remove it, and the browser and the reused page would collect one listener per job.
+    browser.on('disconnected', onDisconnect);
     signal?.addEventListener('abort', onAbort, { once: true });
-    page.once('error', onPageError);
+    page.on('error', onPageError);
 
     const work = async (): Promise<FetchedPage> => {
       // A page whose set-up failed is closed below, never reused: the next job sets up a new one.
