@@ -178,6 +178,9 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     const context = await gen.browser.createBrowserContext();
     try {
       const page = await context.newPage();
+      // No HTTP cache at all, so nothing cached by one job can reach (or be timed by) the next;
+      // a new incognito context per job had an empty cache too, and clearing it per job costs more.
+      await page.setCacheEnabled(false);
       const cdp = await page.createCDPSession();
       const tracker = trackOrigins(page);
       // A dialog left open would block the next navigation (the reset's included); beforeunload
