@@ -36,7 +36,7 @@ export interface RssSampler {
   stop(): WorkerRss[];
 }
 
-function spread(values: number[]): RssSpread | null {
+export function spreadOf(values: number[]): RssSpread | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return { min: sorted[0]!, median: percentile(sorted, 50), max: sorted[sorted.length - 1]! };
@@ -74,8 +74,8 @@ export function startRssSampler(live: () => readonly FleetMember[], intervalMs =
       clearInterval(timer);
       return [...byWorker].map(([member, samples]) => ({
         name: member.name, pid: member.process.pid, samples,
-        node: spread(samples.map((s) => s.nodeMb)),
-        tree: spread(samples.map((s) => s.treeMb)),
+        node: spreadOf(samples.map((s) => s.nodeMb)),
+        tree: spreadOf(samples.map((s) => s.treeMb)),
       }));
     },
   };

@@ -131,7 +131,7 @@ try {
   // Age retention runs when a job finishes: one probe job after the age has passed clears the rest.
   log(`▶ waiting ${opts.keepCompletedS} s for completed jobs to age out, then one probe job`);
   await new Promise((resolve) => setTimeout(resolve, opts.keepCompletedS * 1000 + 1000));
-  const [probe] = buildWorkload({ count: 1, browserShare: 0, hosts: SITE_HOSTS, origin: site.origin, keepCompletedSeconds: opts.keepCompletedS });
+  const [probe] = buildWorkload({ count: 1, browserShare: 0, hosts: SITE_HOSTS, origin: site.origin, keepCompletedSeconds: opts.keepCompletedS, offset: jobCount });
   await enqueueAll(queue, [probe!]);
   await waitFor(() => writes.writes.has(probe!.id), { timeoutMs: 60_000, description: 'the probe job' });
   await waitFor(async () => (await queue.getJobState(probe!.id)) === 'completed', { timeoutMs: 30_000, description: 'the probe job to finish' });
@@ -148,6 +148,7 @@ try {
     options: { jobs: jobCount, browserShare: opts.browserShare, killEveryS: opts.killEveryS, redisRestart: opts.redisRestart, workers: opts.workers, concurrency: opts.concurrency, maxEvents: opts.maxEvents, keepCompletedS: opts.keepCompletedS, quick: opts.quick },
     outcome: {
       accepted: accepted.length, completed: outcome.completed, failed: outcome.failed, lost: outcome.lost, duplicated: outcome.duplicated, refetched: outcome.refetched, stalled: outcome.stalled,
+      killedAfterStore: outcome.killedAfterStore, inFailedSet: outcome.inFailedSet,
       resultWrites: writes.total(), resultSetCalls: resultDelta.byCommand.set ?? 0,
     },
     perJob: {

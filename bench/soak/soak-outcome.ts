@@ -19,6 +19,10 @@ export interface Outcome {
   refetched: number;
   /** Jobs BullMQ moved back from a dead worker at least once. */
   stalled: number;
+  /** Duplicates that fit the killed-between-store-and-finish pattern. */
+  killedAfterStore: number;
+  /** Jobs in BullMQ's failed set (a job with a stored result counts as completed, not here). */
+  inFailedSet: number;
   findings: string[];
 }
 
@@ -54,6 +58,17 @@ export async function settle(queue: Queue, jobs: readonly SoakJob[], writes: Res
     if (times && times.length > 1) duplicated.push(job);
   }
   for (const job of lost.slice(0, 10)) findings.push(`LOST ${job.id} (${job.url}): site requests ${site.byPath.get(job.path) ?? 0}, ${await jobState(queue, job.id)}`);
+  // The pattern a SIGKILL between the result write and BullMQ's finish leaves: the first write within
+  // a second of a kill, then the job moved back as stalled, then the second write.
+  const killTimes = chaos.filter((event) => event.kind === 'worker-kill').map((event) => event.at);
+  const killedAfterStore = duplicated.filter((job) => {
+    const [first, second] = writes.writes.get(job.id)!;
+    const stalledBetween = (stalls.stalled.get(job.id) ?? []).some((at) => at > first! && at < second!);
+    return stalledBetween && killTimes.some((at) => Math.abs(at - first!) <= 1_000);
+  }).length;
+  if (duplicated.length) {
+    findings.push(`DUPLICATES: ${killedAfterStore} of ${duplicated.length} had their first result write within 1 s of a worker SIGKILL and were moved back as stalled before the second write (killed between the result write and BullMQ's finish); ${duplicated.length - killedAfterStore} did not fit that pattern`);
+  }
   for (const job of duplicated.slice(0, 20)) {
     const times = writes.writes.get(job.id)!;
     const stalledAt = stalls.stalled.get(job.id) ?? [];
@@ -63,9 +78,12 @@ export async function settle(queue: Queue, jobs: readonly SoakJob[], writes: Res
   }
   const kindOf = new Map(jobs.map((job) => [job.id, job.kind]));
   for (const id of [...failedIds].slice(0, 5)) findings.push(`FAILED ${id} (${kindOf.get(id) ?? 'probe'}): ${await jobState(queue, id)}`);
-  if (failedIds.size > 5) findings.push(`FAILED: ${failedIds.size} in all, ${[...failedIds].filter((id) => kindOf.get(id) === 'js').length} of them browser jobs`);
+  if (failedIds.size > 0) {
+    const withResult = [...failedIds].filter((id) => writes.writes.has(id)).length;
+    findings.push(`FAILED: ${failedIds.size} in BullMQ's failed set, ${[...failedIds].filter((id) => kindOf.get(id) === 'js').length} of them browser jobs; ${withResult} of them also had a result stored (counted as completed)`);
+  }
   let refetched = 0;
   for (const job of jobs) if ((site.byPath.get(job.path) ?? 0) > 1) refetched++;
   const stalled = jobs.filter((job) => stalls.stalled.has(job.id)).length;
-  return { completed, failed, lost: lost.length, duplicated: duplicated.length, refetched, stalled, findings };
+  return { completed, failed, lost: lost.length, duplicated: duplicated.length, refetched, stalled, killedAfterStore, inFailedSet: failedIds.size, findings };
 }

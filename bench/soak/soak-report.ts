@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { machineInfo } from '../core/results-writer.ts';
 import type { ChaosEvent } from './chaos.ts';
 import type { BrokerSnapshot } from './memory-probe.ts';
-import type { WorkerRss } from './rss-sampler.ts';
+import { spreadOf, type WorkerRss } from './rss-sampler.ts';
 
 export interface Phase {
   name: string;
@@ -31,6 +31,10 @@ export interface SoakReport {
     refetched: number;
     /** Jobs BullMQ moved back from a dead worker (stalled events). */
     stalled: number;
+    /** Duplicates whose first write came within 1 s of a SIGKILL, moved back as stalled before the second. */
+    killedAfterStore: number;
+    /** Jobs in BullMQ's failed set, those with a stored result included. */
+    inFailedSet: number;
     resultWrites: number;
     /** `SET` calls the result store counted (INFO commandstats): cross-checks the notifications. */
     resultSetCalls: number;
@@ -64,6 +68,7 @@ export function renderReport(report: SoakReport, markdown: boolean): string {
     ['accepted', int(outcome.accepted)], ['completed (result stored)', int(outcome.completed)], ['failed for good', int(outcome.failed)],
     ['lost (accepted − completed − failed; must be 0)', int(outcome.lost)],
     ['duplicated effects (result stored > once; must be 0)', int(outcome.duplicated)],
+    ['… of which killed between result write and finish', outcome.killedAfterStore === undefined ? '—' : int(outcome.killedAfterStore)],
     ['jobs recovered from a dead worker (stalled)', int(outcome.stalled)],
     ['pages fetched > once', int(outcome.refetched)],
     ['result writes seen / SET calls at the result store', `${int(outcome.resultWrites)} / ${int(outcome.resultSetCalls)}`],
@@ -78,8 +83,14 @@ export function renderReport(report: SoakReport, markdown: boolean): string {
     ['per stored result (result store)', bytes(perJob.resultBytesByUsedMemory), bytes(perJob.resultKeyBytes.page), bytes(perJob.resultKeyBytes.js)],
   ], markdown);
   const spread = (s: { min: number; median: number; max: number } | null) => (s ? `${s.min.toFixed(0)} / ${s.median.toFixed(0)} / ${s.max.toFixed(0)}` : '—');
-  const rssTable = grid(['worker', 'ended', 'lived s', 'samples', 'Node RSS MB min / median / max', 'tree PSS MB (with Chromium) min / median / max'],
-    report.workers.map((w) => [w.name, w.killed ? 'SIGKILL' : 'SIGTERM at end', String(Math.round(w.lifetimeSeconds)), String(w.samples.length), spread(w.node), spread(w.tree)]), markdown);
+  const workerRow = (w: SoakReport['workers'][number]) => [w.name, w.killed ? 'SIGKILL' : 'SIGTERM at end', String(Math.round(w.lifetimeSeconds)), String(w.samples.length), spread(w.node), spread(w.tree)];
+  // Many short-lived workers (a kill every K s): the first two, the last two, and every sample pooled.
+  const shown = report.workers.length <= 6 ? report.workers.map(workerRow) : [
+    ...report.workers.slice(0, 2).map(workerRow), [`… ${report.workers.length - 4} more`, '', '', '', '', ''], ...report.workers.slice(-2).map(workerRow),
+    [`all ${report.workers.length} pooled`, '', '', String(report.workers.reduce((n, w) => n + w.samples.length, 0)),
+      spread(spreadOf(report.workers.flatMap((w) => w.samples.map((s) => s.nodeMb)))), spread(spreadOf(report.workers.flatMap((w) => w.samples.map((s) => s.treeMb))))],
+  ];
+  const rssTable = grid(['worker', 'ended', 'lived s', 'samples', 'Node RSS MB min / median / max', 'tree PSS MB (with Chromium) min / median / max'], shown, markdown);
   const chaos = report.chaos.map((event) => `${new Date(event.at).toISOString().slice(11, 19)} ${event.detail} (${event.ms} ms)`);
   const bullet = (text: string) => (markdown ? `- ${text}` : `  • ${text}`);
   return [

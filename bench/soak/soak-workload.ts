@@ -26,15 +26,17 @@ export interface WorkloadOptions {
   origin: (host: string) => string;
   /** Completed jobs kept by age, seconds (an edge with QUARRY_KEEP_COMPLETED_SECONDS set so). */
   keepCompletedSeconds: number;
+  /** Page numbers start after this (a later probe job must not share a page with the workload). */
+  offset?: number;
 }
 
 export function buildWorkload(options: WorkloadOptions): Array<SoakJob & { job: ReturnType<typeof edgeEquivalentJob> }> {
-  const { count, browserShare, hosts, origin, keepCompletedSeconds } = { ...options };
+  const { count, browserShare, hosts, origin, keepCompletedSeconds, offset = 0 } = { ...options };
   const acceptedAt = Date.now();
   return Array.from({ length: count }, (_, i) => {
     // Browser job i when the running share crosses a whole number: evenly spread, exact total.
     const kind: PageKind = Math.floor((i + 1) * browserShare) > Math.floor(i * browserShare) ? 'js' : 'page';
-    const path = `/${kind}/${i + 1}`;
+    const path = `/${kind}/${offset + i + 1}`;
     const url = origin(hosts[i % hosts.length]!) + path;
     const job = edgeEquivalentJob(jobRequest(url, kind), acceptedAt, 'soak');
     job.opts.removeOnComplete = { ...job.opts.removeOnComplete, age: keepCompletedSeconds };
