@@ -42,7 +42,7 @@ async function waitUntilConsuming(brokerUrl: string, workers: readonly BenchChil
 export function celeryRateLimitSystem(): JobSystem {
   return {
     id: 'celery-rate-limit',
-    label: `Celery prefork, rate_limit per domain task, ${PROCESSES} workers × -c ${CONCURRENCY}`,
+    label: `Celery rate_limit per domain task, ${PROCESSES} workers × -c ${CONCURRENCY}`,
     broker: true,
     jobIdOf: (key) => (key.startsWith(META_PREFIX) ? key.slice(META_PREFIX.length) : undefined),
     resultKeyOf: (id) => META_PREFIX + id,

@@ -26,9 +26,9 @@ function limiterConfig(variant: LimitedVariant): LimiterConfig {
 }
 
 const LABELS: Record<LimitedVariant, string> = {
-  'global': `raw BullMQ, queue-wide limiter ${TOTAL_RATE}/s (the total budget), ${PROCESSES} processes × ${CONCURRENCY}`,
-  'local-split': `raw BullMQ + per-process per-domain limiter, budget split (rate/${PROCESSES}, cap/${PROCESSES} each), ${PROCESSES} processes × ${CONCURRENCY}`,
-  'local-full': `raw BullMQ + per-process per-domain limiter, full rate and cap in each, ${PROCESSES} processes × ${CONCURRENCY}`,
+  'global': `raw BullMQ, queue-wide limiter ${TOTAL_RATE}/s, ${PROCESSES} × ${CONCURRENCY}`,
+  'local-split': `per-process limiter, budget split (rate/${PROCESSES}, cap/${PROCESSES}), ${PROCESSES} × ${CONCURRENCY}`,
+  'local-full': `per-process limiter, full limit in each, ${PROCESSES} × ${CONCURRENCY}`,
 };
 
 export function limitedBullmqSystem(variant: LimitedVariant): JobSystem {

@@ -22,8 +22,8 @@ export function quarryFleetSystem(throttled: boolean, origin: (host: string) => 
     ...rest,
     id: throttled ? 'quarry-fleet' : 'quarry-unthrottled',
     label: throttled
-      ? `Quarry, ${PROCESSES} workers × ${CONCURRENCY}, fleet-wide per-domain limits`
-      : `Quarry, ${PROCESSES} workers × ${CONCURRENCY}, limits out of reach`,
+      ? `Quarry, fleet-wide per-domain limits, ${PROCESSES} × ${CONCURRENCY}`
+      : `Quarry, limits out of reach, ${PROCESSES} × ${CONCURRENCY}`,
     async start(env) {
       if (throttled) {
         const redis = benchRedis(env.brokerUrl);
