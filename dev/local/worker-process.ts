@@ -4,6 +4,7 @@
  * stack, end-to-end tests and the local scaler.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface WorkerProcessOptions {
@@ -12,6 +13,8 @@ export interface WorkerProcessOptions {
   env: Record<string, string>;
   /** Forward the worker's logs to this process's stdio. */
   inheritOutput?: boolean;
+  /** Append the worker's stdout and stderr to this file instead (tests read it when they fail). */
+  logFile?: string;
   /** Extra Node flags, e.g. `--max-old-space-size=192`. */
   nodeArgs?: string[];
 }
@@ -28,12 +31,16 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
-  const { root = process.cwd(), inheritOutput = false, nodeArgs = [] } = { ...options };
+  const { root = process.cwd(), inheritOutput = false, nodeArgs = [], logFile } = { ...options };
+  // The child gets its own descriptor; ours is closed once it is spawned.
+  const log = logFile === undefined ? undefined : openSync(logFile, 'a');
+  const output = log ?? (inheritOutput ? 'inherit' : 'ignore');
   const child = spawn(process.execPath, [...nodeArgs, resolve(root, 'worker/src/main.ts')], {
     cwd: root,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', inheritOutput ? 'inherit' : 'ignore', inheritOutput ? 'inherit' : 'ignore'],
+    stdio: ['ignore', output, output],
   });
+  if (log !== undefined) closeSync(log);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
     process: child,

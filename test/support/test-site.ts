@@ -3,8 +3,8 @@
  * A local multi-host test website on loopback (127.0.0.2, 127.0.0.3, …: one "domain" per address,
  * all on the same port) with a request log, for the worker, e2e, politeness and benchmark suites.
  *
- * Routes: `/page/:n` (~20 KB HTML), `/js/:n` (content only after a script runs), `/status/:code`
- * (`?retryAfter=`), `/slow?ms=`, `/big?bytes=` (chunked; `&declare=1` sends Content-Length),
+ * Routes: `/page/:n` (~20 KB HTML), `/js/:n` (content only after a script runs; `?delay=ms`,
+ * `&slowFor=ua`), `/status/:code` (`?retryAfter=`), `/slow?ms=`, `/big?bytes=` (chunked; `&declare=1` sends Content-Length),
  * `/redirect?to=` (302), `/chain/:n` (n redirects, then a page), `/robots.txt`, `/image.png`,
  * `/style.css`, `/font.woff2`, `/media.mp4`, `/data.json`, `/gzip/:n` (`/page/:n` gzip-encoded).
  */
@@ -100,8 +100,13 @@ function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, s
   switch (head) {
     case 'page':
       return send(res, 200, HTML, cached(`p${arg}`, () => renderPage(positiveInt(arg, 0))));
-    case 'js':
-      return send(res, 200, HTML, cached(`j${arg}`, () => renderJsPage(positiveInt(arg, 0))));
+    case 'js': {
+      // `?delay=ms` postpones the script's insert: a page that renders slowly in a real browser.
+      // With `&slowFor=<user agent>` only that client waits (one slow worker, a quick retry elsewhere).
+      const slowFor = query.get('slowFor');
+      const delay = slowFor === null || slowFor === req.headers['user-agent'] ? positiveInt(query.get('delay'), 30) : 30;
+      return send(res, 200, HTML, cached(`j${arg}:${delay}`, () => renderJsPage(positiveInt(arg, 0), delay)));
+    }
     case 'gzip': {
       const body = cached(`g${arg}`, () => gzipSync(renderPage(positiveInt(arg, 0))).toString('latin1'), 'latin1');
       return send(res, 200, HTML, body, { 'content-encoding': 'gzip' });
