@@ -9,7 +9,7 @@ import { waitFor } from '../../dev/local/wait-for.ts';
 import { resultKey } from '../../shared/keys.ts';
 import { createBrowserPool, type BrowserPool } from '../../worker/src/browser/browser-pool.ts';
 import { createPageRenderer } from '../../worker/src/browser/page-renderer.ts';
-import { processTreeRssBytes } from '../../worker/src/browser/process-tree.ts';
+import { processTreeMemoryBytes } from '../../worker/src/browser/process-tree.ts';
 import { expectedJsPage } from '../support/test-site-pages.ts';
 import { HOST_A, HOST_B, startHarness, type Harness } from './harness.ts';
 
@@ -72,7 +72,7 @@ describe('browser recycling', () => {
       const renderer = createPageRenderer({ pool, maxRedirects: 5 });
       const first = await renderer.render({ url: h.site.url(HOST_A, '/js/1'), timeoutMs: 20_000, waitFor: '#rendered' });
       expect(first.html).toContain(expectedJsPage(1).rendered);
-      expect(await processTreeRssBytes(pids[0]!)).toBeGreaterThan(2 ** 20);
+      expect(await processTreeMemoryBytes(pids[0]!)).toBeGreaterThan(2 ** 20);
       await waitFor(() => !alive(pids[0]!), { timeoutMs: 15_000, description: 'the first browser to exit after the RSS check' });
 
       const second = await renderer.render({ url: h.site.url(HOST_A, '/js/2'), timeoutMs: 20_000, waitFor: '#rendered' });

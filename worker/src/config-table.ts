@@ -76,7 +76,7 @@ export const CONFIG_TABLE = {
   }),
   browserMaxRssMb: field({
     env: 'QUARRY_BROWSER_MAX_RSS_MB', default: '1024', schema: int(0, 1_048_576),
-    doc: 'Chromium is recycled the same way once its process tree\'s summed VmRSS passes this many MiB; 0 = no ceiling.',
+    doc: 'Chromium is recycled the same way once its process tree\'s resident memory (summed PSS, VmRSS where PSS is unreadable) passes this many MiB; 0 = no ceiling.',
   }),
   resultTtlSeconds: field({
     env: 'QUARRY_RESULT_TTL_SECONDS', default: String(7 * 24 * 3600), schema: int(1, 365 * 24 * 3600),

@@ -26,7 +26,7 @@ import { raceAbort } from '../abortable.ts';
 import { Semaphore } from './semaphore.ts';
 import { launchChromium, settleWithin, stopChromium } from './browser-launch.ts';
 import { resetPage, trackOrigins, type OriginTracker } from './page-reset.ts';
-import { processTreeRssBytes } from './process-tree.ts';
+import { processTreeMemoryBytes } from './process-tree.ts';
 
 export { CHROMIUM_ARGS } from './browser-launch.ts';
 
@@ -45,7 +45,7 @@ export interface BrowserPoolOptions {
   closeTimeoutMs?: number;
   /** Jobs one browser serves before new jobs go to a fresh one (bounds Chromium's slow growth); 0 = never. */
   recyclePages?: number;
-  /** Recycle once the browser's process tree's summed VmRSS passes this, in MiB; 0 = never. */
+  /** Recycle once the browser's process tree's resident memory (summed PSS) passes this, in MiB; 0 = never. */
   maxRssMb?: number;
   /** Least time between two RSS reads of the process tree, in milliseconds (each scans /proc). */
   rssCheckIntervalMs?: number;
@@ -223,7 +223,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     const pid = gen.browser.process()?.pid;
     if (maxRssMb <= 0 || pid === undefined || gen.retiring || Date.now() - gen.lastRssCheck < rssCheckIntervalMs) return;
     gen.lastRssCheck = Date.now();
-    void processTreeRssBytes(pid).then((bytes) => {
+    void processTreeMemoryBytes(pid).then((bytes) => {
       const rssMb = Math.round(bytes / 2 ** 20);
       if (rssMb > maxRssMb) retire(gen, 'rss', { rssMb, maxRssMb });
     });

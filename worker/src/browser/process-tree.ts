@@ -1,7 +1,7 @@
 /**
  * @module worker/browser/process-tree
- * Reads a process tree from /proc (Linux): the descendants of a pid and their summed VmRSS, so
- * the browser pool can recycle a Chromium whose renderers, GPU and utility processes grew too big.
+ * Reads a process tree from /proc (Linux): the descendants of a pid and their summed resident
+ * memory, so the browser pool can recycle a Chromium whose renderers and helpers grew too big.
  */
 import { readdir, readFile } from 'node:fs/promises';
 
@@ -60,8 +60,18 @@ export async function processTree(pid: number): Promise<number[]> {
   return tree;
 }
 
-/** VmRSS of one process in bytes; 0 if it exited or is a zombie (no VmRSS line). */
-export async function processRssBytes(pid: number): Promise<number> {
+/**
+ * Resident memory of one process in bytes: its PSS from /proc/<pid>/smaps_rollup (shared pages
+ * split between the processes sharing them), else VmRSS; 0 if it exited or is a zombie.
+ */
+export async function processMemoryBytes(pid: number): Promise<number> {
+  try {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = /^Pss:\s+(\d+)\s+kB/m.exec(rollup)?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // No smaps_rollup (kernel < 4.14, or not permitted): fall back to VmRSS.
+  }
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
@@ -72,11 +82,12 @@ export async function processRssBytes(pid: number): Promise<number> {
 }
 
 /**
- * Summed VmRSS of `pid` and its descendants, in bytes. Shared pages (Chromium's binary, shared
- * memory between browser and renderers) count once per process, so this overstates real use:
- * it is a ceiling to compare with a generous limit, not an accounting figure.
+ * Resident memory of `pid` and its descendants, in bytes, as summed PSS. Summed VmRSS would
+ * count Chromium's shared pages (its binary, shared memory between browser and renderers) once
+ * per process: measured on a 4-page headless-shell under load, ~1000 MiB summed VmRSS where the
+ * whole tree's PSS was ~300-400 MiB, so a ceiling on VmRSS would recycle a healthy browser.
  */
-export async function processTreeRssBytes(pid: number): Promise<number> {
-  const sizes = await Promise.all((await processTree(pid)).map(processRssBytes));
+export async function processTreeMemoryBytes(pid: number): Promise<number> {
+  const sizes = await Promise.all((await processTree(pid)).map(processMemoryBytes));
   return sizes.reduce((sum, size) => sum + size, 0);
 }
