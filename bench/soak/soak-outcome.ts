@@ -61,11 +61,14 @@ export async function settle(queue: Queue, jobs: readonly SoakJob[], writes: Res
   // The pattern a SIGKILL between the result write and BullMQ's finish leaves: the first write within
   // a second of a kill, then the job moved back as stalled, then the second write.
   const killTimes = chaos.filter((event) => event.kind === 'worker-kill').map((event) => event.at);
-  const killedAfterStore = duplicated.filter((job) => {
+  const fits = (job: SoakJob) => {
     const [first, second] = writes.writes.get(job.id)!;
     const stalledBetween = (stalls.stalled.get(job.id) ?? []).some((at) => at > first! && at < second!);
     return stalledBetween && killTimes.some((at) => Math.abs(at - first!) <= 1_000);
-  }).length;
+  };
+  const killedAfterStore = duplicated.filter(fits).length;
+  // The ones that do not fit the known pattern are the interesting ones: list them first.
+  duplicated.sort((a, b) => Number(fits(a)) - Number(fits(b)));
   if (duplicated.length) {
     findings.push(`DUPLICATES: ${killedAfterStore} of ${duplicated.length} had their first result write within 1 s of a worker SIGKILL and were moved back as stalled before the second write (killed between the result write and BullMQ's finish); ${duplicated.length - killedAfterStore} did not fit that pattern`);
   }
