@@ -165,6 +165,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     lockDuration: config.lockDurationMs,
     // A job whose worker died twice is still retried once more before it counts as failed.
     maxStalledCount: 2,
+    // A finish that failed on a broker outage is retried after this. BullMQ's 15 s default outlives a
+    // lock shorter than that, and the job then runs again although its result is stored (bench:soak).
+    runRetryDelay: 1_000,
     ...workerOptions,
   });
   worker.on('error', (error) => {
