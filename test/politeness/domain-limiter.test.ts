@@ -94,6 +94,29 @@ describe('domain limiter: concurrency leases', () => {
     expect((await limiter.usage(DOMAIN)).activeLeases).toBe(1);
   });
 
+  it('waits a few ms for a lease at its slot instead of giving the slot up', async () => {
+    const sleeps: number[] = [];
+    let releaseFirst: (() => Promise<boolean>) | undefined;
+    const limiter = limiterWith({
+      // 150 ms: the first slot spacing on a capped domain is the 100 ms hold-time guess.
+      defaults: { rates: [{ max: 1, perMs: 50 }], concurrency: 1 }, inProcessWaitMs: 150, returnEarlyMs: 20,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        // The first job's request ends just after the second one's slot: its lease frees while
+        // the second waits for it.
+        if (ms <= 5) await releaseFirst?.();
+      },
+    });
+    const first = await limiter.acquire(DOMAIN, 'a');
+    if (!first.granted) throw new Error('first acquire denied');
+    releaseFirst = first.release;
+    const second = await limiter.acquire(DOMAIN, 'b');
+    expect(second.granted).toBe(true); // claimed its own slot, within the grace
+    if (second.granted) expect(second.grantedAt - second.slotAt).toBeLessThanOrEqual(20);
+    expect(sleeps.filter((ms) => ms <= 5)).toEqual([5]); // one short wait for the lease, at its slot
+  });
+
   it('recovers the lease of a worker that died without releasing', async () => {
     const limiter = limiterWith({ defaults: { rates: [{ max: 1000, perMs: 1000 }], concurrency: 1 }, leaseTtlMs: 1000 });
     const started = Date.now();

@@ -34,7 +34,7 @@ export interface DomainLimiter {
 
 const ACQUIRE = loadScript('domain-acquire');
 /** Claim attempts per acquire on a capped domain before the job goes through the delayed set. */
-const MAX_CLAIM_ROUNDS = 3;
+const MAX_CLAIM_ROUNDS = 5;
 const RELEASE = loadScript('domain-release');
 const COOLDOWN = loadScript('domain-cooldown');
 const USAGE = loadScript('domain-usage');
