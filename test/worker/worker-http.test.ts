@@ -53,6 +53,21 @@ describe('worker, http mode', () => {
     expect(done.returnvalue).toMatchObject({ status: 200, title: page.title, attempt: 1 });
   });
 
+  it('finishes a re-run job from its stored result without fetching the page again', async () => {
+    // As after a worker killed between storing the result and BullMQ's finish: the stalled job
+    // runs again and finds its result already stored.
+    const url = h.site.url(HOST_A, '/page/8?rerun=1');
+    const jobId = 'rerun-after-store';
+    const stored = { url, finalUrl: url, httpStatus: 200, title: 'From the first run', extract: {}, fetchedAt: new Date().toISOString(), durationMs: 12, mode: 'http', attempt: 1 };
+    await h.resultClient.set(resultKey(h.prefix, jobId), JSON.stringify(stored), 'EX', 600);
+    const job = await h.add({ url }, { jobId });
+    const done = await h.settled(job);
+    expect(await h.queue.getJobState(jobId)).toBe('completed');
+    expect(done.returnvalue).toMatchObject({ status: 200, title: 'From the first run', attempt: 1 });
+    expect(h.site.log.some((entry) => entry.path.includes('rerun=1'))).toBe(false);
+    expect(JSON.parse((await h.resultClient.get(resultKey(h.prefix, jobId)))!)).toEqual(stored);
+  });
+
   it('fails a 404 after one attempt', async () => {
     const job = await h.add({ url: h.site.url(HOST_A, '/status/404'), attempts: 3 });
     const done = await h.settled(job);

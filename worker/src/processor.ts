@@ -58,8 +58,24 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
   const { fetcher, renderer, resultStore, logger, handBack, onCritical, track, onCompleted, politeness } = { ...options };
 
+  /**
+   * A result under this job id means an earlier run fetched the page and stored it, then died or
+   * failed before BullMQ recorded the finish (a SIGKILL, a broker restart): finish from it
+   * instead of fetching the page again. Only successes store results, so a job retried after a
+   * failure never takes this path.
+   */
+  async function finishFromStored(job: Job, data: JobData): Promise<JobSummary | undefined> {
+    if (!(await resultStore.has(job.id!))) return undefined;
+    const stored = await resultStore.get(job.id!);
+    if (!stored) return undefined;
+    await onCompleted?.(job, data, stored);
+    return { status: stored.httpStatus, finalUrl: stored.finalUrl, title: stored.title, durationMs: stored.durationMs, attempt: stored.attempt };
+  }
+
   async function run(job: Job, data: JobData, attempt: number, signal: AbortSignal): Promise<JobSummary> {
     const { request } = data;
+    const earlier = await finishFromStored(job, data);
+    if (earlier) return earlier;
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
     // The pass is taken right before the request: robots and slot first, nothing slow after.
