@@ -51,6 +51,8 @@ export function startChaos(options: ChaosOptions): Chaos {
       await broker!.start();
       events.push({ at, kind: 'redis-restart', detail: `broker redis-server restarted at ${Math.round(progress() * 100)} % done`, ms: Date.now() - at });
       log(`  ⚡ broker redis-server restarted (${Date.now() - at} ms down)`);
+      // A kill right after the restart would catch finishes still retrying and blur the two causes.
+      nextKill = Math.max(nextKill, Date.now() + killEverySeconds * 1000);
     }
     if (Date.now() >= nextKill) {
       const started = Date.now();
