@@ -29,7 +29,7 @@ export const browserSuite: Suite = {
       crawleeSystem({ crawler: 'puppeteer', concurrency: PAGES, blockAssets: true }),
     ],
     notes: [
-      `${PAGES} pages at once per browser: Quarry's QUARRY_BROWSER_PAGES (a fresh context and page per job, CSS/images/fonts/media blocked) and Crawlee's concurrency (a new page per request in its browser pool). Both wait for #rendered, then read the DOM.`,
+      `${PAGES} pages at once per browser: Quarry's QUARRY_BROWSER_PAGES (one warm incognito page per slot, wiped between jobs — cookies, storage, popups, history — HTTP cache off, CSS/images/fonts/media blocked) and Crawlee's concurrency (a new page per request in its browser pool). Both wait for #rendered, then read the DOM.`,
       'Chromium is CPU-bound on 2 shared cores: pages/s is mostly Chromium CPU per page, so two Quarry workers (two browsers) gain little.',
     ],
   }),
