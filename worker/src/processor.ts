@@ -37,6 +37,8 @@ export interface ProcessorOptions {
   track?: (job: Job, token: string | undefined) => () => void;
   /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
   politeness?: PolitenessGate;
+  /** Moves an active job back to waiting (wakes workers for prioritized jobs); `job.moveToWait` when omitted. */
+  handBackJob?: (job: Job, token: string | undefined) => Promise<void>;
   /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
   onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
@@ -57,6 +59,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
   const { fetcher, renderer, resultStore, logger, handBack, onCritical, track, onCompleted, politeness } = { ...options };
+  const handBackJob = options.handBackJob ?? ((job: Job, token: string | undefined) => job.moveToWait(token).then(() => undefined));
 
   /**
    * A result under this job id means an earlier run fetched the page and stored it, then died or
@@ -122,7 +125,7 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
       // unless it failed for a reason of its own that no retry can fix.
       if ((handBack.aborted && decision !== 'fail') || decision === 'critical') {
         if (decision === 'critical') onCritical?.(error as CriticalError);
-        await job.moveToWait(token);
+        await handBackJob(job, token);
         log.warn({ reason }, 'job handed back to waiting');
         throw new WaitingError();
       }

@@ -25,6 +25,7 @@ import { createJobOutcomes } from './outcomes/job-outcomes.ts';
 import { createWorkerPoliteness } from './worker-politeness.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
+import { createHandBack } from './hand-back.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -138,8 +139,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   let resolveStopped: (error: CriticalError | undefined) => void = () => undefined;
   const stopped = new Promise<CriticalError | undefined>((resolve) => (resolveStopped = resolve));
 
+  const handBackJob = createHandBack(broker, prefix);
   const processor = createProcessor({
-    fetcher, renderer, resultStore, logger, handBack: handBack.signal,
+    fetcher, renderer, resultStore, logger, handBack: handBack.signal, handBackJob,
     onCompleted: (job, data) => outcomes.completed(job, data),
     politeness,
     track: (job, token) => {
@@ -209,7 +211,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       handBack.abort(); // each processor moves its own job to waiting (processor.ts)
       if (!(await within(workerClosed, handBackGraceMs))) {
         // A processor that ignores the signal (stuck in CPU work): move its job from outside.
-        await Promise.all([...active.values()].map(({ job, token }) => job.moveToWait(token).catch(() => undefined)));
+        await Promise.all([...active.values()].map(({ job, token }) => handBackJob(job, token).catch(() => undefined)));
       }
     }
     await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close()]);
