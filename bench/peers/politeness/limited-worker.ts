@@ -8,55 +8,28 @@
  *   its slot while holding its worker slot, as in-process limiters do.
  * Prints `ready` once connected.
  *
- * Env: BENCH_BROKER_URL, BENCH_RESULTS_URL, BENCH_PREFIX, BENCH_CONCURRENCY, BENCH_LIMITER (JSON
+ * Env: those of bench/peers/bullmq/bench-worker.ts, and BENCH_LIMITER (JSON
  * `{"kind":"global","max":34,"duration":1000}` or `{"kind":"local","domains":{host:{rates,concurrency}}}`).
  */
-import { Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { Agent, request } from 'undici';
-import { QUEUE_NAME, resultKey } from '../../../shared/keys.ts';
 import { parseAndExtract } from '../extract-page.ts';
+import { benchEnv, serveBenchWorker } from '../bullmq/bench-worker.ts';
 import { createLocalLimiter, type LocalDomainLimits } from './local-limiter.ts';
 
 export type LimiterConfig =
   | { kind: 'global'; max: number; duration: number }
   | { kind: 'local'; domains: Record<string, LocalDomainLimits> };
 
-const env = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is not set`); })();
-const prefix = env('BENCH_PREFIX');
-const config = JSON.parse(env('BENCH_LIMITER')) as LimiterConfig;
+const config = JSON.parse(benchEnv('BENCH_LIMITER')) as LimiterConfig;
 const local = config.kind === 'local' ? createLocalLimiter(config.domains) : undefined;
-const connection = new Redis(env('BENCH_BROKER_URL'), { maxRetriesPerRequest: null });
-const results = new Redis(env('BENCH_RESULTS_URL'));
-const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
 
-async function processJob(job: Job<{ request: { url: string } }>): Promise<{ status: number }> {
+await serveBenchWorker(({ fetchPage, storeResult }) => async (job) => {
   const url = job.data.request.url;
   const release = await local?.acquire(new URL(url).hostname);
   try {
-    const response = await request(url, { dispatcher, headersTimeout: 30_000, bodyTimeout: 30_000 });
-    const html = await response.body.text();
-    await results.set(resultKey(prefix, job.id!), JSON.stringify(parseAndExtract(html)), 'EX', 3600);
-    return { status: response.statusCode };
+    const { status, html } = await fetchPage(url);
+    await storeResult(job, parseAndExtract(html));
+    return { status };
   } finally {
     release?.();
   }
-}
-
-const worker = new Worker(QUEUE_NAME, processJob, {
-  connection, prefix, concurrency: Number(env('BENCH_CONCURRENCY')),
-  removeOnComplete: { count: 1000 }, removeOnFail: { count: 10_000 },
-  ...(config.kind === 'global' ? { limiter: { max: config.max, duration: config.duration } } : {}),
-});
-worker.on('error', (error) => process.stderr.write(`worker error: ${error.message}\n`));
-await worker.waitUntilReady();
-process.stdout.write('ready\n');
-
-process.once('SIGTERM', () => {
-  void worker.close().then(async () => {
-    results.disconnect();
-    connection.disconnect();
-    await dispatcher.close();
-    process.exit(0);
-  });
-});
+}, config.kind === 'global' ? { limiter: { max: config.max, duration: config.duration } } : {});
