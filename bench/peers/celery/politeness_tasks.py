@@ -9,24 +9,15 @@ with BENCH_BROKER_URL and BENCH_RESULTS_URL set.
 Run as a script, it enqueues: ``politeness_tasks.py URLS_FILE OUT_FILE`` sends each URL to its
 domain's task and writes a JSON list of ``[task_id, url, enqueued_at_ms]``.
 """
-import json
 import os
 import sys
-import time
 from urllib.parse import urlsplit
 
 import requests
-from celery import Celery
 
-app = Celery("quarry_politeness", broker=os.environ["BENCH_BROKER_URL"], backend=os.environ["BENCH_RESULTS_URL"])
-app.conf.update(
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
-    result_expires=3600,
-    broker_connection_retry_on_startup=True,
-    worker_hijack_root_logger=False,
-)
+from bench_app import make_app, send_all
+
+app = make_app("quarry_politeness")
 
 _sessions = {}
 
@@ -58,18 +49,5 @@ def fetch_127_0_0_4(url):
     return _fetch(url)
 
 
-def _enqueue(urls_file, out_file):
-    with open(urls_file, encoding="utf-8") as handle:
-        urls = [line.strip() for line in handle if line.strip()]
-    records = []
-    with app.producer_or_acquire() as producer:
-        for url in urls:
-            at = time.time() * 1000
-            result = app.send_task(task_name(urlsplit(url).hostname), args=[url], producer=producer)
-            records.append([result.id, url, at])
-    with open(out_file, "w", encoding="utf-8") as handle:
-        json.dump(records, handle)
-
-
 if __name__ == "__main__":
-    _enqueue(*sys.argv[1:3])
+    send_all(app, sys.argv[1], sys.argv[2], lambda url: task_name(urlsplit(url).hostname))

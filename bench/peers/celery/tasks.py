@@ -13,18 +13,11 @@ import re
 
 import requests
 from bs4 import BeautifulSoup
-from celery import Celery
 from lxml import html as lxml_html
 
-app = Celery("quarry_bench", broker=os.environ["BENCH_BROKER_URL"], backend=os.environ["BENCH_RESULTS_URL"])
-app.conf.update(
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
-    result_expires=3600,
-    broker_connection_retry_on_startup=True,
-    worker_hijack_root_logger=False,
-)
+from bench_app import make_app
+
+app = make_app("quarry_bench")
 
 _WHITESPACE = re.compile(r"\s+")
 _sessions = {}
