@@ -41,7 +41,10 @@ export function startCallbackQueue(options: CallbackQueueOptions): CallbackQueue
       logger.warn({ jobId: job.data.jobId, attempt: job.attemptsMade + 1, reason: (error as Error).message }, 'callback delivery failed');
       throw error;
     }
-  }, { connection: connection.duplicate(), prefix, concurrency });
+  // The shared connection, not a duplicate: BullMQ never closes a connection it was handed, so a
+  // duplicate made here leaked one client per worker that kept reconnecting after shutdown.
+  // (BullMQ still makes and closes its own blocking connection.)
+  }, { connection, prefix, concurrency });
   worker.on('error', (error) => logger.error({ err: error.message }, 'callback worker error'));
 
   return {
