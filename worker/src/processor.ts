@@ -43,6 +43,11 @@ export interface ProcessorOptions {
   onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
 
+/** The summary BullMQ keeps of a stored result. */
+function summaryOf(result: JobResult): JobSummary {
+  return { status: result.httpStatus, finalUrl: result.finalUrl, title: result.title, durationMs: result.durationMs, attempt: result.attempt };
+}
+
 export type QuarryProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobSummary>;
 
 /** Validates `job.data`; a job whose name is not its request's mode is as invalid as bad data. */
@@ -68,11 +73,11 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
    * failure never takes this path.
    */
   async function finishFromStored(job: Job, data: JobData): Promise<JobSummary | undefined> {
-    if (!(await resultStore.has(job.id!))) return undefined;
+    // One GET: a miss (every first run) costs what an EXISTS would, and a hit needs the value.
     const stored = await resultStore.get(job.id!);
     if (!stored) return undefined;
     await onCompleted?.(job, data, stored);
-    return { status: stored.httpStatus, finalUrl: stored.finalUrl, title: stored.title, durationMs: stored.durationMs, attempt: stored.attempt };
+    return summaryOf(stored);
   }
 
   async function run(job: Job, data: JobData, attempt: number, signal: AbortSignal): Promise<JobSummary> {
@@ -104,7 +109,7 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     };
     await resultStore.put(job.id!, result);
     await onCompleted?.(job, data, result);
-    return { status: page.status, finalUrl: page.finalUrl, title, durationMs, attempt };
+    return summaryOf(result);
   }
 
   return async function processJob(job, token, bullSignal) {

@@ -21,8 +21,6 @@ export interface ResultStore {
   put(jobId: string, result: JobResult): Promise<void>;
   /** The stored result, or null when absent or expired. */
   get(jobId: string): Promise<JobResult | null>;
-  /** Whether a result is stored (one `EXISTS`, no payload): a re-run job checks this first. */
-  has(jobId: string): Promise<boolean>;
   /** Seconds left before the result expires (-2 when absent). */
   ttl(jobId: string): Promise<number>;
 }
@@ -37,7 +35,6 @@ export function createResultStore(options: ResultStoreOptions): ResultStore {
       const json = await client.get(resultKey(prefix, jobId));
       return json === null ? null : jobResultSchema.parse(JSON.parse(json));
     },
-    has: async (jobId) => (await client.exists(resultKey(prefix, jobId))) === 1,
     ttl: (jobId) => client.ttl(resultKey(prefix, jobId)),
   };
 }
