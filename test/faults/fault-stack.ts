@@ -3,16 +3,16 @@
  * A real-process stack for fault tests: the local stack with fast stalled-job detection, a
  * loopback site, and helpers that read outcomes from the result store and the site's log.
  */
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LocalStack } from '../../dev/local/local-stack.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/job-schema.ts';
-import { QUEUE_NAME, resultKey } from '../../shared/keys.ts';
+import { resultKey } from '../../shared/keys.ts';
 import { edgeClient, type EdgeClient } from '../support/edge-client.ts';
-import { startTestSite, type TestSite } from '../support/test-site.ts';
+import type { TestSite } from '../support/test-site.ts';
+import { startWorkerStack } from '../support/worker-stack.ts';
 
 export const SITE_HOST = '127.0.0.2';
 
@@ -34,22 +34,11 @@ export interface FaultStack {
 }
 
 export async function startFaultStack(options: { edge?: boolean; workers?: number; workerEnv?: Record<string, string> } = {}): Promise<FaultStack> {
-  const site = await startTestSite({ hosts: [SITE_HOST] });
-  const prefix = `{quarry-fault-${randomBytes(3).toString('hex')}}`;
-  const apiKey = `fault-${randomBytes(8).toString('hex')}`;
-  const token = randomBytes(12).toString('hex');
-  const stack = await startLocalStack({
-    prefix, edge: options.edge ?? false, workers: options.workers ?? 1,
-    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: apiKey },
-    workerEnv: {
-      QUARRY_ALLOW_PRIVATE_CIDRS: `${SITE_HOST}/32`, LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0',
-      QUARRY_STALLED_INTERVAL_MS: '1000', QUARRY_LOCK_DURATION_MS: '2000',
-      QUARRY_DOMAIN_RATES: 'none', QUARRY_DOMAIN_CONCURRENCY: '0', ...options.workerEnv,
-    },
+  const { site, stack, prefix, apiKey, broker, results, queue, close } = await startWorkerStack({
+    name: 'fault', hosts: [SITE_HOST], workers: options.workers ?? 1, edge: options.edge ?? false,
+    // Fast stalled-job detection: a killed worker's jobs come back within seconds.
+    workerEnv: { QUARRY_STALLED_INTERVAL_MS: '1000', QUARRY_LOCK_DURATION_MS: '2000', ...options.workerEnv },
   });
-  const broker = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
-  const results = new Redis(stack.resultsRedis.url, { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAME, { connection: broker.duplicate(), prefix });
   // The outage tests stop Redis on purpose; these clients just reconnect.
   for (const emitter of [broker, results, queue]) emitter.on('error', () => undefined);
   return {
@@ -65,13 +54,7 @@ export async function startFaultStack(options: { edge?: boolean; workers?: numbe
       return json ? (JSON.parse(json) as { attempt: number; httpStatus: number }) : null;
     },
     hits: (path) => site.log.filter((entry) => entry.path === path).length,
-    async close() {
-      await queue.close();
-      broker.disconnect();
-      results.disconnect();
-      await stack.stop();
-      await site.close();
-    },
+    close,
   };
 }
 

@@ -3,19 +3,15 @@
  * three local sites at 2/s, 5/s and 20/s + concurrency 2, a few hundred jobs enqueued
  * at once. Judged from the sites' own request logs.
  */
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { domainKey } from '../../shared/domain-key.ts';
 import { domainKeys } from '../../shared/domain-keys.ts';
 import { sustainedRatePerSecond, type RateWindow } from '../../shared/domain-limits.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
-import { QUEUE_NAME, resultKey } from '../../shared/keys.ts';
+import { resultKey } from '../../shared/keys.ts';
 import { createDomainLimiter } from '../../worker/src/politeness/index.ts';
-import { startTestSite, type TestSite } from '../support/test-site.ts';
+import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 import { utilization, windowViolations } from './window-check.ts';
 
 interface Site { host: string; rates: RateWindow[]; concurrency: number; jobs: number }
@@ -33,40 +29,27 @@ const SITES: Site[] = [
  */
 const lagBudgetMs = (window: RateWindow) => Math.round(window.perMs * 0.05) + 20;
 
-let site: TestSite;
-let stack: LocalStack;
-let broker: Redis;
-let results: Redis;
-const prefix = `{quarry-fleet-${randomBytes(3).toString('hex')}}`;
+let w: WorkerStack;
 
 beforeAll(async () => {
-  site = await startTestSite({ hosts: SITES.map((s) => s.host) });
-  const token = randomBytes(8).toString('hex');
-  stack = await startLocalStack({
-    prefix, edge: false, workers: 0,
-    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: 'unused' },
+  w = await startWorkerStack({
+    name: 'fleet', hosts: SITES.map((s) => s.host), workers: 0,
     workerEnv: {
-      QUARRY_ALLOW_PRIVATE_CIDRS: '127.0.0.2/31,127.0.0.4/32', QUARRY_CONCURRENCY: '10', LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0',
-      QUARRY_DOMAIN_RATES: 'none', QUARRY_DOMAIN_CONCURRENCY: '0', QUARRY_RESPECT_ROBOTS: 'false',
+      QUARRY_CONCURRENCY: '10', QUARRY_RESPECT_ROBOTS: 'false',
       ...(process.env.FLEET_WAIT_MS ? { QUARRY_POLITENESS_WAIT_MS: process.env.FLEET_WAIT_MS } : {}),
     },
   });
-  broker = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
-  results = new Redis(stack.resultsRedis.url);
-  const limiter = createDomainLimiter({ redis: broker, prefix });
-  for (const s of SITES) await limiter.setLimits(domainKey(site.origin(s.host)), s.concurrency > 0 ? { rates: s.rates, concurrency: s.concurrency } : { rates: s.rates });
+  const limiter = createDomainLimiter({ redis: w.broker, prefix: w.prefix });
+  for (const s of SITES) await limiter.setLimits(domainKey(w.site.origin(s.host)), s.concurrency > 0 ? { rates: s.rates, concurrency: s.concurrency } : { rates: s.rates });
 }, 60_000);
 
 afterAll(async () => {
-  broker?.disconnect();
-  results?.disconnect();
-  await stack?.stop();
-  await site?.close();
+  await w?.close();
 });
 
 describe('fleet-wide politeness, real workers', () => {
   it('never exceeds any window of any domain and uses ≥ 85% of each allowed rate', async () => {
-    const queue = new Queue(QUEUE_NAME, { connection: broker.duplicate(), prefix });
+    const { site, stack, broker, results, prefix, queue } = w;
     const jobs = SITES.flatMap((s) => Array.from({ length: s.jobs }, (_, i) => {
       const request = jobRequestSchema.parse({ url: site.url(s.host, `/page/${i}?fleet=1`), extract: { h: 'h1' } });
       return { name: 'http', data: { request, acceptedAt: Date.now() }, opts: { jobId: `${s.host}-${i}`, attempts: 3 } };
@@ -77,7 +60,6 @@ describe('fleet-wide politeness, real workers', () => {
     stack.addWorker();
     stack.addWorker();
     await waitFor(async () => (await results.keys(`${prefix}:result:*`)).length === jobs.length, { timeoutMs: 60_000, intervalMs: 250, description: 'every job to finish' });
-    await queue.close();
 
     for (const s of SITES) {
       const times = site.log.filter((e) => e.host === s.host && e.path.includes('fleet=1')).map((e) => e.at);

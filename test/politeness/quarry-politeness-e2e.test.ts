@@ -3,50 +3,37 @@
  * robots.txt disallow, a 429 + Retry-After cooling the domain for the fleet, and fairness
  * (a throttled backlog on one domain does not hold back another).
  */
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { domainKey } from '../../shared/domain-key.ts';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/job-schema.ts';
-import { QUEUE_NAME, resultKey } from '../../shared/keys.ts';
+import { resultKey } from '../../shared/keys.ts';
 import { createDomainLimiter } from '../../worker/src/politeness/index.ts';
-import { startTestSite, type TestSite } from '../support/test-site.ts';
+import type { TestSite } from '../support/test-site.ts';
+import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 const [A, B, C] = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+let w: WorkerStack;
 let site: TestSite;
-let stack: LocalStack;
 let broker: Redis;
 let results: Redis;
 let queue: Queue;
-const prefix = `{quarry-polite-${randomBytes(3).toString('hex')}}`;
+let prefix: string;
 
 beforeAll(async () => {
-  site = await startTestSite({ hosts: [A, B, C] });
-  site.setRobots(B, 'User-agent: *\nDisallow: /private\n');
-  const token = randomBytes(8).toString('hex');
-  stack = await startLocalStack({
-    prefix, edge: false, workers: 2,
-    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: 'unused' },
-    workerEnv: {
-      QUARRY_ALLOW_PRIVATE_CIDRS: '127.0.0.2/31,127.0.0.4/32', QUARRY_CONCURRENCY: '10', LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0',
-      QUARRY_DOMAIN_RATES: '50/1000', QUARRY_DOMAIN_CONCURRENCY: '0',
-    },
+  w = await startWorkerStack({
+    name: 'polite', hosts: [A, B, C], workers: 2,
+    prepareSite: (testSite) => testSite.setRobots(B, 'User-agent: *\nDisallow: /private\n'),
+    workerEnv: { QUARRY_CONCURRENCY: '10', QUARRY_DOMAIN_RATES: '50/1000' },
   });
-  broker = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
-  results = new Redis(stack.resultsRedis.url);
-  queue = new Queue(QUEUE_NAME, { connection: broker.duplicate(), prefix });
+  ({ site, broker, results, queue, prefix } = w);
 }, 60_000);
 
 afterAll(async () => {
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
-  broker?.disconnect();
-  results?.disconnect();
-  await stack?.stop();
-  await site?.close();
+  await w?.queue.obliterate({ force: true }).catch(() => undefined);
+  await w?.close();
 });
 
 const add = (id: string, input: JobRequestInput) => {

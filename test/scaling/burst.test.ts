@@ -3,49 +3,37 @@
  * rule) grow the fleet, drain the queue and shrink back by SIGTERM without losing or repeating
  * a job. (Hand-back of running browser jobs on SIGTERM: test/worker/worker-lifecycle.test.ts.)
  */
-import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalScaler, type ScalingDecision } from '../../dev/local/local-scaler.ts';
-import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts';
+import type { LocalStack } from '../../dev/local/local-stack.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
-import { QUEUE_NAME } from '../../shared/keys.ts';
 import { loadConfig } from '../../worker/src/config.ts';
 import { eligibleBacklogMeter } from '../../worker/src/scaling/scaling-signal.ts';
-import { startTestSite, type TestSite } from '../support/test-site.ts';
+import type { TestSite } from '../support/test-site.ts';
+import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
 const HOST = '127.0.0.2';
+let w: WorkerStack;
 let site: TestSite;
 let stack: LocalStack;
 let broker: Redis;
 let results: Redis;
 let queue: Queue;
-const prefix = `{quarry-burst-${randomBytes(3).toString('hex')}}`;
+let prefix: string;
 
 beforeAll(async () => {
-  site = await startTestSite({ hosts: [HOST] });
-  const token = randomBytes(8).toString('hex');
-  stack = await startLocalStack({
-    prefix, edge: false, workers: 0,
-    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: 'unused' },
-    workerEnv: {
-      QUARRY_ALLOW_PRIVATE_CIDRS: `${HOST}/32`, QUARRY_CONCURRENCY: '10', LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0',
-      QUARRY_DOMAIN_RATES: 'none', QUARRY_DOMAIN_CONCURRENCY: '0', QUARRY_RESPECT_ROBOTS: 'false', QUARRY_SHUTDOWN_TIMEOUT_MS: '1500',
-    },
+  w = await startWorkerStack({
+    name: 'burst', hosts: [HOST], workers: 0,
+    workerEnv: { QUARRY_CONCURRENCY: '10', QUARRY_RESPECT_ROBOTS: 'false', QUARRY_SHUTDOWN_TIMEOUT_MS: '1500' },
   });
-  broker = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
-  results = new Redis(stack.resultsRedis.url);
-  queue = new Queue(QUEUE_NAME, { connection: broker.duplicate(), prefix });
+  ({ site, stack, broker, results, queue, prefix } = w);
 }, 60_000);
 
 afterAll(async () => {
-  await queue?.close();
-  broker?.disconnect();
-  results?.disconnect();
-  await stack?.stop();
-  await site?.close();
+  await w?.close();
 });
 
 const addJobs = (n: number, tag: string, extra: Record<string, unknown> = {}) => queue.addBulk(Array.from({ length: n }, (_, i) => ({
