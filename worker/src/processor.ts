@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { jobDataSchema, normalizeExtract, type JobData } from '../../shared/job-schema.ts';
 import type { JobResult } from '../../shared/job-result.ts';
 import type { PageRenderer } from './browser/page-renderer.ts';
+import type { HandBack } from './hand-back.ts';
 import { InvalidJobError, RetryLaterError, asNonRetryable, retryDecision, type CriticalError } from './errors/index.ts';
 import { extractFromHtml, notExtracted } from './extract/extract-fields.ts';
 import type { FetchedPage, HttpFetcher } from './http/http-fetcher.ts';
@@ -37,8 +38,8 @@ export interface ProcessorOptions {
   track?: (job: Job, token: string | undefined) => () => void;
   /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
   politeness?: PolitenessGate;
-  /** Moves an active job back to waiting (wakes workers for prioritized jobs); `job.moveToWait` when omitted. */
-  handBackJob?: (job: Job, token: string | undefined) => Promise<void>;
+  /** Moves an active job back to waiting and wakes idle workers (hand-back.ts). */
+  handBackJob: HandBack;
   /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
   onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
@@ -63,8 +64,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { fetcher, renderer, resultStore, logger, handBack, onCritical, track, onCompleted, politeness } = { ...options };
-  const handBackJob = options.handBackJob ?? ((job: Job, token: string | undefined) => job.moveToWait(token).then(() => undefined));
+  const { fetcher, renderer, resultStore, logger, handBack, handBackJob, onCritical, track, onCompleted, politeness } = { ...options };
 
   /**
    * A result under this job id means an earlier run fetched the page and stored it, then died or
