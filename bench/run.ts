@@ -24,12 +24,13 @@ const program = new Command('npm run bench --')
   .description('Quarry side by side with its peers: one command, one run, ratios to a baseline measured in the same run.')
   .option('--quick', 'smaller workloads and 2 repeats (for development)', false)
   .option('--only <suites>', `comma-separated subset of: ${suiteIds.join(', ')}`, (value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+  .option('--rows <ids>', 'measure only these row ids, comma-separated (for development; keep the baseline row for ratios)', (value) => value.split(',').map((id) => id.trim()).filter(Boolean))
   .option('--repeats <n>', 'repeats per row (default 3; 2 with --quick)', positiveInt)
   .option('--verbose', "forward the systems' own output to stderr", false)
   .option('--results-dir <dir>', 'where the JSON and Markdown go', fileURLToPath(new URL('./results', import.meta.url)))
   .parse();
 
-const opts = program.opts<{ quick: boolean; only?: string[]; repeats?: number; verbose: boolean; resultsDir: string }>();
+const opts = program.opts<{ quick: boolean; only?: string[]; rows?: string[]; repeats?: number; verbose: boolean; resultsDir: string }>();
 const unknown = (opts.only ?? []).filter((id) => !suiteIds.includes(id));
 if (unknown.length > 0) program.error(`error: unknown suite(s) ${unknown.join(', ')}; known: ${suiteIds.join(', ')}`);
 const selected = SUITES.filter((suite) => !opts.only || opts.only.includes(suite.id));
@@ -49,6 +50,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const ctx: SuiteContext = {
   quick: opts.quick, repeats, root: fileURLToPath(new URL('..', import.meta.url)), log, cleanup, verbose: opts.verbose,
+  rows: opts.rows ?? null,
 };
 const startedAt = new Date();
 const results: SuiteResult[] = [];
@@ -75,7 +77,7 @@ try {
 if (results.length > 0) {
   const run: BenchRun = {
     startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
-    options: { quick: opts.quick, only: opts.only ?? null, repeats }, machine: machineInfo(), suites: results,
+    options: { quick: opts.quick, only: opts.only ?? null, rows: opts.rows ?? null, repeats }, machine: machineInfo(), suites: results,
   };
   const paths = writeResults(opts.resultsDir, run);
   log(`\nResults: ${paths.json}\n         ${paths.latestJson}\n         ${paths.latestMarkdown}`);

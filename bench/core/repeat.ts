@@ -21,7 +21,9 @@ export interface Contender {
   measure(repeat: number): Promise<Measurement>;
 }
 
-export async function runInterleaved(ctx: SuiteContext, contenders: readonly Contender[], repeats = ctx.repeats): Promise<Array<Omit<RowResult, 'summary'>>> {
+export async function runInterleaved(ctx: SuiteContext, all: readonly Contender[], repeats = ctx.repeats): Promise<Array<Omit<RowResult, 'summary'>>> {
+  const contenders = ctx.rows ? all.filter((contender) => ctx.rows!.includes(contender.id)) : all;
+  if (contenders.length === 0) ctx.log(`  --rows matched none of this suite's rows: ${all.map((contender) => contender.id).join(', ')}`);
   const rows = contenders.map((contender) => ({
     id: contender.id, label: contender.label,
     runs: [] as RunFigures[], details: [] as Array<Record<string, unknown>>, notes: [] as string[], errors: [] as string[],

@@ -66,6 +66,8 @@ export interface SuiteContext {
   cleanup: Cleanup;
   /** Forward the output of systems under test (workers, Celery, Crawlee) to stderr. */
   verbose: boolean;
+  /** Row ids to measure (`--rows`); null measures every row. For development: ratios need the baseline row. */
+  rows: readonly string[] | null;
 }
 
 /** What a suite returns; the harness adds summaries, timing and ids. */

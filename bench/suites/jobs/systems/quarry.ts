@@ -37,6 +37,8 @@ async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promi
     const worker = startWorkerProcess({
       root: env.root,
       inheritOutput: env.verbose,
+      // Profiling hook (bench/README.md): e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
+      nodeArgs: process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
       env: {
         REDIS_URL: env.brokerUrl,
         RESULT_REDIS_URL: env.resultsUrl,
