@@ -4,9 +4,9 @@
 
   Input:
     KEYS[1] limits hash   per-domain overrides: rates "max/perMs,...", concurrency
-    KEYS[2] log zset      grants "g:<ms>:<seq>" and reservations "r:<jobId>", scored by slot ms
-    KEYS[3] leases zset   lease ids "<startMs>-<seq>-<jobId>", scored by expiry ms
-    KEYS[4] state hash    cooldownUntil, seq, holdMs (moving average of lease hold time)
+    KEYS[2] log zset      grants "g:<ms>:<jobId>" and reservations "r:<jobId>", scored by slot ms
+    KEYS[3] leases zset   lease ids "<startMs>-<jobId>", scored by expiry ms
+    KEYS[4] state hash    cooldownUntil, holdMs (moving average of lease hold time); only read here
 
     ARGV[1] job id: names the job's reservation, so the job claims its slot when it returns
     ARGV[2] default rates "max/perMs,..." (empty: no rate limit)
@@ -16,6 +16,7 @@
     ARGV[6] in-process wait ms: a slot at most this far ahead is granted (the caller sleeps)
     ARGV[7] lease TTL ms (a crashed worker's lease frees itself after this)
     ARGV[8] minimum interval ms between grants (robots.txt Crawl-delay), 0 for none
+    ARGV[9] "1" when the job cannot hold a reservation (its first start): skips looking for one
 
   Output:
     {1, grantAt, now, leaseId, slot}  granted: send the request at grantAt (now <= grantAt);
@@ -35,12 +36,16 @@
   capped domain no lease is handed out ahead of its slot (a lease held through an in-process
   wait would block the cap for nothing: that cost a 20/s + concurrency-2 domain a third of its
   rate); the job holds the slot instead and claims the lease at the slot.
+
+  Cost (Upstash bills every command a script runs): no counter is written, each TTL is set by
+  one PEXPIRE computed from the furthest entry (no TTL read), and old log entries are trimmed on
+  about one call in 8 (by Redis's microsecond clock): a stale entry costs memory until then,
+  never a wrong answer, since every check reads the log from its tail.
 ]]
 local rcall = redis.call
 
 --- @include "redis-now"
 --- @include "effective-limits"
---- @include "extend-ttl"
 
 local limitsKey, logKey, leasesKey, stateKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local jobId = ARGV[1]
@@ -48,7 +53,7 @@ local graceMs = tonumber(ARGV[5])
 local waitMs = tonumber(ARGV[6])
 local leaseTtl = tonumber(ARGV[7])
 
-local now = redisNowMs()
+local now, micros = redisNowMs()
 local windows, concurrency, longest =
   effectiveLimits(limitsKey, ARGV[2], ARGV[3], tonumber(ARGV[4]), graceMs, tonumber(ARGV[8]))
 local state = rcall('HMGET', stateKey, 'cooldownUntil', 'holdMs')
@@ -56,35 +61,36 @@ local cooldownUntil = tonumber(state[1]) or 0
 local holdMs = tonumber(state[2]) or 0
 
 -- Entries older than the longest span can no longer constrain a new slot.
-rcall('ZREMRANGEBYSCORE', logKey, '-inf', now - longest)
+if micros % 8 == 0 then rcall('ZREMRANGEBYSCORE', logKey, '-inf', now - longest) end
 local capped = concurrency > 0
 -- Expired leases belong to workers that died without releasing: their slots are free again.
 if capped then rcall('ZREMRANGEBYSCORE', leasesKey, '-inf', now) end
 local leaseFree = not capped or rcall('ZCARD', leasesKey) < concurrency
 
-local function keep(slot)
-  local ahead = math.max(slot, cooldownUntil, now) - now
-  extendTtl(logKey, ahead + longest + 60000)
-  extendTtl(stateKey, ahead + longest + leaseTtl + 3600000)
+-- Adds a log entry. At the tail (every new slot is the log's last), its distance is the TTL
+-- the whole log needs; a claimed reservation's slot was covered when it was reserved. (The
+-- state hash gets its TTL from the scripts that write it: release and cooldown.)
+local function addToLog(slot, member, atTail)
+  rcall('ZADD', logKey, slot, member)
+  if atTail then rcall('PEXPIRE', logKey, math.max(slot - now, 0) + longest + 60000) end
 end
 
-local function grant(slot, at)
-  local seq = rcall('HINCRBY', stateKey, 'seq', 1)
-  rcall('ZADD', logKey, slot, 'g:' .. now .. ':' .. seq)
+local function grant(slot, at, atTail)
+  -- A job is granted at most once per ms: time and job id name the entry uniquely.
+  addToLog(slot, 'g:' .. now .. ':' .. jobId, atTail)
   -- Only a capped domain needs leases (an uncapped one would pay a release round trip per job
   -- for nothing). The lease starts when the request may; release measures the hold from there.
   local leaseId = ''
   if capped then
-    leaseId = at .. '-' .. seq .. '-' .. jobId
+    leaseId = at .. '-' .. jobId
     rcall('ZADD', leasesKey, at + leaseTtl, leaseId)
-    extendTtl(leasesKey, leaseTtl + 60000)
+    rcall('PEXPIRE', leasesKey, at - now + leaseTtl + 60000) -- no lease outlives the newest
   end
-  keep(slot)
   return {1, at, now, leaseId, slot}
 end
 
 local member = 'r:' .. jobId
-local reserved = tonumber(rcall('ZSCORE', logKey, member))
+local reserved = ARGV[9] ~= '1' and tonumber(rcall('ZSCORE', logKey, member))
 if reserved then
   -- Came back early (the queue's timer is coarse): keep the slot, come back later.
   if now < reserved - waitMs then return {0, reserved, now, 'rate'} end
@@ -99,7 +105,7 @@ if reserved then
   rcall('ZREM', logKey, member)
   -- On time: the job claims its own slot; the entry keeps its score (spans include graceMs).
   if now <= reserved + graceMs and cooldownUntil <= at and leaseFree then
-    return grant(reserved, at)
+    return grant(reserved, at, false)
   end
   -- Too late, cooling down or no lease free: the slot is given up (a hole is always safe)
   -- and the job queues again at the tail like a new one.
@@ -118,7 +124,7 @@ if cooldownUntil > at then
   reason = 'cooldown'
 end
 
-if at <= now + waitMs and (not capped or (at <= now and leaseFree)) then return grant(at, at) end
+if at <= now + waitMs and (not capped or (at <= now and leaseFree)) then return grant(at, at, true) end
 
 -- Until a lease has been released the hold time is a guess: 100 ms, a quick page. (The wait
 -- window was the guess before; at 400 ms it held a 20/s domain to 5/s for its first seconds.)
@@ -144,7 +150,6 @@ if capped then
   end
 end
 
-rcall('ZADD', logKey, at, member)
-keep(at)
+addToLog(at, member, true)
 if capped and at <= now + waitMs then return {2, at, now, reason} end
 return {0, at, now, reason}

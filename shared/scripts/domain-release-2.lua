@@ -5,7 +5,8 @@
   Input:
     KEYS[1] leases zset   lease ids scored by expiry ms
     KEYS[2] state hash    holdMs
-    ARGV[1] lease id "<startMs>-<seq>-<jobId>" as domain-acquire returned it
+    ARGV[1] lease id "<startMs>-<jobId>" as domain-acquire returned it
+    ARGV[2] how long the state hash (and the average in it) outlives this release, ms
 
   Output: 1 released, 0 when unknown or already expired (and purged)
 ]]
@@ -21,6 +22,9 @@ if removed == 1 then
     local average = tonumber(rcall('HGET', KEYS[2], 'holdMs'))
     if average then held = math.floor(average * 0.8 + held * 0.2) end
     rcall('HSET', KEYS[2], 'holdMs', held)
+    -- The only TTL the state gets from a capped domain's traffic (acquire only reads it); a
+    -- cooldown in force sets a longer one, which this must not cut short.
+    if rcall('PTTL', KEYS[2]) < tonumber(ARGV[2]) then rcall('PEXPIRE', KEYS[2], ARGV[2]) end
   end
 end
 return removed

@@ -68,8 +68,11 @@ export interface GatePass {
 }
 
 export interface PolitenessGate {
-  /** Throws RobotsDisallowedError or DomainThrottledError; otherwise hold the pass while fetching. */
-  enter(jobId: string, request: JobRequest): Promise<GatePass>;
+  /**
+   * Throws RobotsDisallowedError or DomainThrottledError; otherwise hold the pass while fetching.
+   * `firstStart`: the job's first time active, so it holds no reserved slot yet.
+   */
+  enter(jobId: string, request: JobRequest, firstStart?: boolean): Promise<GatePass>;
   /**
    * A 429/503 pauses the domain for the fleet. With a Retry-After the job returns after it
    * without spending an attempt (up to maxCooldownRetries times; `freeRetries` is how many it
@@ -81,7 +84,7 @@ export interface PolitenessGate {
 export function createPolitenessGate(options: PolitenessGateOptions): PolitenessGate {
   const { limiter, robots, userAgent, defaultCooldownMs, maxCooldownRetries, checkUrl, onThrottled } = { ...options };
   return {
-    async enter(jobId, request) {
+    async enter(jobId, request, firstStart = false) {
       await checkUrl?.(new URL(request.url));
       const domain = domainKey(request.url);
       let minIntervalMs = 0;
@@ -92,7 +95,7 @@ export function createPolitenessGate(options: PolitenessGateOptions): Politeness
         }
         minIntervalMs = decision.crawlDelayMs;
       }
-      const result = await limiter.acquire(domain, jobId, { minIntervalMs });
+      const result = await limiter.acquire(domain, jobId, { minIntervalMs, firstStart });
       if (!result.granted) {
         onThrottled?.(domain, result.reason);
         throw new DomainThrottledError(domain, result.reason, Math.max(0, result.retryAt - Date.now()));

@@ -87,7 +87,7 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
     // The pass is taken right before the request: robots and slot first, nothing slow after.
-    const pass = await politeness?.enter(job.id!, request);
+    const pass = await politeness?.enter(job.id!, request, job.attemptsStarted === 1);
     let page: FetchedPage;
     try {
       page = request.mode === 'browser'

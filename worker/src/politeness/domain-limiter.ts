@@ -15,6 +15,11 @@ import { runScript } from './run-script.ts';
 export interface AcquireOptions {
   /** Minimum spacing between grants to this domain, ms (robots.txt Crawl-delay); 0 for none. */
   minIntervalMs?: number;
+  /**
+   * The job's first start (BullMQ `attemptsStarted` is 1): it cannot hold a reserved slot yet,
+   * so the script skips looking for one (one Redis command less per fresh job).
+   */
+  firstStart?: boolean;
 }
 
 export interface DomainLimiter {
@@ -49,23 +54,23 @@ export function createDomainLimiter(options: DomainLimiterOptions): DomainLimite
 
   async function release(domain: string, leaseId: string): Promise<boolean> {
     const keys = keysOf(domain);
-    return (await runScript(redis, RELEASE, [keys.leases, keys.state], [leaseId])) === 1;
+    return (await runScript(redis, RELEASE, [keys.leases, keys.state], [leaseId, config.cooldownKeepMs])) === 1;
   }
 
   async function acquire(domain: string, jobId: string, acquireOptions: AcquireOptions = {}): Promise<AcquireResult> {
     const minIntervalMs = Math.max(0, Math.round(acquireOptions.minIntervalMs ?? 0));
     if (jobId === '') throw new InvalidPolitenessConfigError('acquire needs a job id (it names the reservation)');
-    const args = [
+    const args = (canHoldSlot: boolean) => [
       jobId, defaultRates, defaultConcurrency, config.safetyMargin, config.claimGraceMs,
-      config.inProcessWaitMs, config.leaseTtlMs, minIntervalMs,
+      config.inProcessWaitMs, config.leaseTtlMs, minIntervalMs, canHoldSlot ? '0' : '1',
     ];
-    let decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args));
+    let decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args(!acquireOptions.firstStart)));
     // A capped domain hands out its lease only at the slot: sleep to it, then claim (a second
     // round trip, only for capped domains with a wait). Bounded: a domain whose leases stay
     // taken sends the job through the delayed set instead of polling.
     for (let round = 1; !decision.granted && decision.hold && round < MAX_CLAIM_ROUNDS; round += 1) {
       await config.sleep(Math.max(0, decision.at - decision.now));
-      decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args));
+      decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args(true))); // it holds one now
     }
     const delayMs = Math.max(0, decision.at - decision.now);
     if (!decision.granted) {

@@ -28,7 +28,7 @@ export interface DomainLimiterOptions {
   returnEarlyMs?: number;
   /** Lease lifetime; must exceed the longest job, since a crashed worker's slot frees only then. */
   leaseTtlMs?: number;
-  /** How long a domain's state outlives its cooldown (keeps the hold-time average warm). */
+  /** How long a domain's state outlives its cooldown or its last lease release (keeps the hold-time average warm). */
   cooldownKeepMs?: number;
   /** In-process wait (injectable for tests). */
   sleep?: (ms: number) => Promise<void>;
