@@ -16,18 +16,20 @@ import { renderPage } from '../support/test-site-pages.ts';
 const TAGS = [
   'div', 'div', 'div', 'div', 'p', 'p', 'a', 'a', 'a', 'span', 'span', 'li', 'b', 'DIV',
   'ul', 'h1', 'title', 'table', 'tr', 'td', 'br', 'img', 'input', 'option', 'script',
+  'style', 'textarea', 'xmp',
 ];
 const attribute = fc.oneof(
   fc.constantFrom('a', 'b', 'price', 'link', 'a b', ' price  link ', 'A', '').map((value) => `class="${value}"`),
   fc.constantFrom('x', 'y', 'X').map((value) => `id="${value}"`),
-  fc.constantFrom('/p/1', '/q', '#top', 'http://127.0.0.2/x').map((value) => `href="${value}"`),
+  fc.constantFrom('/p/1', '/q', '#top', 'http://127.0.0.2/x', '/p/1?a=1&amp;b=2', '/q?x&copy=1', '/p&#x2f;x').map((value) => `href="${value}"`),
+  fc.constantFrom('a&#32;b', 'pr&#105;ce', '&amp;').map((value) => `class="${value}"`),
   fc.constantFrom('text', 'TEXT', 'radio', 'en-US').map((value) => `type="${value}"`),
   fc.constantFrom('en', 'en-US', 'EN').map((value) => `lang="${value}"`),
   fc.constantFrom('v', 'V', 'v w').map((value) => `data-k="${value}"`),
   fc.constant('checked'),
   fc.constant('HREF="/upper"'),
 );
-const text = fc.constantFrom('hello', '  spaced \n out ', 'a&amp;b', 'x&nbsp;y', '', '<!-- c -->', '1 < 2');
+const text = fc.constantFrom('hello', '  spaced \n out ', 'a&amp;b', 'x&nbsp;y', '', '<!-- c -->', '1 < 2', '&lt;b&gt;', 'AT&T &amp c', '&#x41;&#66;', '&notin; &notit;');
 
 const element: fc.Memo<string> = fc.memo((depth) => fc.tuple(
   fc.constantFrom(...TAGS), fc.array(attribute, { maxLength: 3 }), fc.array(depth > 1 ? fc.oneof(text, element(depth - 1)) : text, { maxLength: 4 }),
