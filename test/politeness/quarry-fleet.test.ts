@@ -3,6 +3,7 @@
  * three local sites at 2/s, 5/s and 20/s + concurrency 2, a few hundred jobs enqueued
  * at once. Judged from the sites' own request logs.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { domainKey } from '../../shared/domain-key.ts';
@@ -28,6 +29,8 @@ const SITES: Site[] = [
  * 989 ms at 2/s), so arrivals are judged against that stated budget, not against 5 ms of skew.
  */
 const lagBudgetMs = (window: RateWindow) => Math.round(window.perMs * 0.05) + 20;
+/** Harness event-loop p99 above this: the machine was too busy for utilization to mean anything. */
+const STARVED_LOOP_MS = 40;
 
 let w: WorkerStack;
 
@@ -56,10 +59,17 @@ describe('fleet-wide politeness, real workers', () => {
     }));
     // Interleave so no domain is simply first in line.
     jobs.sort((a, b) => Number(a.opts.jobId.split('-')[1]) - Number(b.opts.jobId.split('-')[1]));
+    // The harness's own event-loop delay says whether the machine was starved during the run.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     await queue.addBulk(jobs);
     stack.addWorker();
     stack.addWorker();
     await waitFor(async () => (await results.keys(`${prefix}:result:*`)).length === jobs.length, { timeoutMs: 60_000, intervalMs: 250, description: 'every job to finish' });
+    loop.disable();
+    const loopP99 = loop.percentile(99) / 1e6;
+    const starved = loopP99 > STARVED_LOOP_MS;
+    if (starved) console.warn(`fleet test: machine starved (harness event-loop p99 ${loopP99.toFixed(1)} ms): utilization not judged`);
 
     for (const s of SITES) {
       const times = site.log.filter((e) => e.host === s.host && e.path.includes('fleet=1')).map((e) => e.at);
@@ -74,10 +84,10 @@ describe('fleet-wide politeness, real workers', () => {
         const starts = await Promise.all(Array.from({ length: s.jobs }, async (_, i) => Number(await broker.hget(`${prefix}:scrape:${s.host}-${i}`, 'ats'))));
         console.log(s.host, 'holdMs', await broker.hget(domainKeys(prefix, domainKey(site.origin(s.host))).state, 'holdMs'), use.toFixed(2), sorted.map((t, i) => (i ? Math.round(t - sorted[i - 1]!) : 0)).join(' '), 'ats', starts.join(' '));
       }
-      // The concurrency-capped domain claims its lease only at its slot (docs/politeness.md, 6):
-      // 73–93 % on a quiet machine (ceiling 93 %), 49 % seen at load 12 where late wake-ups lose
-      // slots; the floor sits below that spread so the suite does not flake, the target is 85 %.
-      expect.soft(use, `${s.host} utilization`).toBeGreaterThanOrEqual(s.concurrency > 0 ? 0.6 : 0.85);
+      // The issue's 85 %. The concurrency-capped domain claims its lease only at its slot
+      // (docs/politeness.md, 6): 97–99 % measured on a quiet machine (5 runs), 49 % once at
+      // load 12, where late wake-ups lose slots — hence no judgement on a starved machine.
+      if (!starved) expect.soft(use, `${s.host} utilization`).toBeGreaterThanOrEqual(0.85);
     }
     expect(await results.exists(resultKey(prefix, '127.0.0.2-0'))).toBe(1);
   });
