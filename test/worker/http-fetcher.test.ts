@@ -49,6 +49,15 @@ describe('http fetcher', () => {
     expect(seen).toEqual([site.url(A, `/redirect?to=${encodeURIComponent(target)}`), target]);
   });
 
+  it('skips only the first hop\'s check when the caller already checked the URL', async () => {
+    const seen: string[] = [];
+    const target = site.url(B, '/page/2');
+    const page = await fetcher({ checkUrl: async (url) => void seen.push(url.href) })
+      .fetch(site.url(A, `/redirect?to=${encodeURIComponent(target)}`), { timeoutMs: 5000, urlChecked: true });
+    expect(page).toMatchObject({ finalUrl: target, redirects: 1, status: 200 });
+    expect(seen).toEqual([target]); // the redirect hop is still checked
+  });
+
   it('does not send the hop that checkUrl refuses', async () => {
     site.clearLog();
     class Refused extends Error {}

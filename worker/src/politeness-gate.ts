@@ -64,6 +64,8 @@ export interface PolitenessGateOptions {
 
 export interface GatePass {
   domain: string;
+  /** The gate ran `checkUrl` on the request's URL: the fetcher need not run it again. */
+  urlChecked: boolean;
   release(): Promise<void>;
 }
 
@@ -100,7 +102,7 @@ export function createPolitenessGate(options: PolitenessGateOptions): Politeness
         onThrottled?.(domain, result.reason);
         throw new DomainThrottledError(domain, result.reason, Math.max(0, result.retryAt - Date.now()));
       }
-      return { domain, release: async () => { await result.release(); } };
+      return { domain, urlChecked: checkUrl !== undefined, release: async () => { await result.release(); } };
     },
     async onError(pass, error, freeRetries) {
       if (!(error instanceof TransientHttpStatusError) || (error.status !== 429 && error.status !== 503)) return error;

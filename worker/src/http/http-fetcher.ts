@@ -29,6 +29,8 @@ export interface FetchOptions {
   timeoutMs: number;
   /** Aborts the fetch from outside (shutdown hand-back, BullMQ cancel). */
   signal?: AbortSignal;
+  /** The caller ran `checkUrl` on this URL just before (the politeness gate does): the first hop skips it. */
+  urlChecked?: boolean;
 }
 
 export interface FetchedPage {
@@ -68,7 +70,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
   const { userAgent, maxBodyBytes, maxRedirects, checkUrl, dispatcher } = { ...options };
   const headers = { 'user-agent': userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5', 'accept-encoding': ACCEPT_ENCODING };
 
-  async function fetchPage(url: string, { timeoutMs, signal }: FetchOptions): Promise<FetchedPage> {
+  async function fetchPage(url: string, { timeoutMs, signal, urlChecked = false }: FetchOptions): Promise<FetchedPage> {
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
     // Errors from undici are translated; errors from checkUrl (typed by the guard) pass through.
@@ -81,7 +83,8 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
 
     let current = new URL(url);
     for (let redirects = 0; ; redirects++) {
-      await checkUrl?.(current);
+      // Redirect hops are always checked (the dispatcher checks every connection besides).
+      if (redirects > 0 || !urlChecked) await checkUrl?.(current);
       if (combined.aborted) throw translate(combined.reason);
       let response: Dispatcher.ResponseData;
       try {
