@@ -19,6 +19,14 @@ describe('worker logger', () => {
     expect(output).toContain('[redacted]');
   });
 
+  it('names the process that wrote each line (worker by default)', () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+    createLogger({ destination }).info('a');
+    createLogger({ destination, service: 'quarry-dashboard' }).info('b');
+    expect(lines.map((line) => JSON.parse(line).service)).toEqual(['quarry-worker', 'quarry-dashboard']);
+  });
+
   it('drops query strings from URLs and passwords from Redis URLs', () => {
     expect(loggableUrl('https://shop.test/item?id=1&key=abc#x')).toBe('https://shop.test/item?…');
     expect(redactRedisUrl('redis://user:hunter2@redis:6379/0')).toBe('redis://user:***@redis:6379/0');

@@ -6,6 +6,8 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
+  /** The `service` field of every line: which process wrote it (`quarry-worker`, `quarry-dashboard`, …). */
+  service?: string;
   /** Where lines go; stdout when omitted (tests pass a stream to read them). */
   destination?: pino.DestinationStream;
 }
@@ -19,8 +21,8 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const { level = 'info', destination } = { ...options };
-  const config = { level, base: { service: 'quarry-worker' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const { level = 'info', destination, service = 'quarry-worker' } = { ...options };
+  const config = { level, base: { service }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   return destination ? pino(config, destination) : pino(config);
 }
 

@@ -19,7 +19,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger({ level: config.logLevel });
+const logger = createLogger({ level: config.logLevel, service: 'quarry-dashboard' });
 // Imported after the checks, so a bad variable is reported before bull-board and BullMQ load.
 const { startDashboard } = await import('./dashboard-server.ts');
 const dashboard = await startDashboard(settings, { logger });
