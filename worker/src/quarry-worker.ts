@@ -114,7 +114,13 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     onPagesOpen: (open) => metrics.browserPagesOpen.set(open),
   });
   const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
-  const renderer = createPageRenderer({ pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, checkRequest, preparePage });
+  // The guard's page layer (preparePage) already checks every request the page makes; the
+  // renderer checking again would resolve each request's host a second time.
+  const pageGuarded = options.preparePage === undefined && guard !== undefined;
+  const renderer = createPageRenderer({
+    pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, preparePage,
+    ...(pageGuarded ? (options.checkRequest ? { checkRequest: options.checkRequest } : {}) : (checkRequest ? { checkRequest } : {})),
+  });
 
   const callbacks = startCallbackQueue({
     connection: broker, prefix, attempts: config.callbackAttempts, backoffMs: config.callbackBackoffMs, logger,
