@@ -38,6 +38,14 @@ export function defaultDevVars(endpoints: LocalEndpoints): DevVars {
   };
 }
 
+/** Variables only the worker side reads (the dashboard's login): the edge never sees them. */
+const WORKER_ONLY = /^QUARRY_DASHBOARD_/;
+
+/** What `wrangler dev` gets: `.dev.vars` without the worker-only secrets. */
+export function edgeDevVars(vars: DevVars): DevVars {
+  return Object.fromEntries(Object.entries(vars).filter(([name]) => !WORKER_ONLY.test(name)));
+}
+
 export interface EnsuredDevVars {
   vars: DevVars;
   created: boolean;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startRestServer, type RestServerHandle } from '../rest-server/index.ts';
 import { startDashboard, type DashboardServer } from '../../worker/src/dashboard/dashboard-server.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
+import { edgeDevVars } from './dev-vars.ts';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
 import { startWranglerDev, type WranglerDev } from './wrangler-dev.ts';
 
@@ -105,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     if (edge) {
       edgeServer = await startWranglerDev({
-        root, vars, inheritOutput,
+        root, vars: edgeDevVars(vars), inheritOutput,
         overrides: { QUARRY_PREFIX: prefix, ...options.edgeVars },
         ...(options.edgePort ? { port: options.edgePort } : {}),
       });
