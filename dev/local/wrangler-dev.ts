@@ -4,7 +4,7 @@
  * and caches inside the project.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port.ts';
@@ -28,6 +28,8 @@ export interface WranglerDevOptions {
 export interface WranglerDev {
   readonly url: string;
   readonly process: ChildProcess;
+  /** The env file wrangler reads; one written from `vars` holds secrets and is deleted by `stop`. */
+  readonly envFile: string;
   stop(): Promise<void>;
 }
 
@@ -54,10 +56,14 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const env = offlineWranglerEnv(root);
   mkdirSync(env.TMPDIR!, { recursive: true });
   let envFile = options.envFile;
+  let secretsDir: string | undefined;
   if (!envFile) {
-    envFile = join(mkdtempSync(join(tmpdir(), 'quarry-edge-')), '.dev.vars');
+    secretsDir = mkdtempSync(join(tmpdir(), 'quarry-edge-'));
+    envFile = join(secretsDir, '.dev.vars');
     writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
   }
+  // A copy of the secrets must not outlive the run (nor a failed start).
+  const removeSecrets = () => { if (secretsDir) rmSync(secretsDir, { recursive: true, force: true }); };
   // Option arrays swallow following arguments in wrangler's parser: keep each flag's value attached.
   const args = [
     resolve(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '-c', resolve(root, 'infra/wrangler.jsonc'),
@@ -76,18 +82,22 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     }, { timeoutMs: 60_000, intervalMs: 200, description: `wrangler dev on ${url}` });
   } catch (error) {
     child.kill('SIGKILL');
+    removeSecrets();
     throw error;
   }
   return {
     url,
     process: child,
+    envFile,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((done) => child.once('exit', () => done()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((done) => child.once('exit', () => done()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      removeSecrets();
     },
   };
 }

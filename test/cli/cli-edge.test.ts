@@ -3,7 +3,7 @@
  * jobs stay waiting): enqueue creates a batch, batch/status read it back, errors exit 2.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +27,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  const secrets = stack?.edge?.envFile;
   await stack?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  // The edge's copy of the secrets (written from devVars) is gone with the edge.
+  if (secrets) expect(existsSync(secrets)).toBe(false);
 });
 
 const file = (name: string, text: string) => {
