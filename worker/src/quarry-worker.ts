@@ -91,7 +91,10 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const guard = ssrfGuard ? await createGuardHooks({ allowPrivateCidrs: config.allowPrivateCidrs }) : undefined;
   const checkUrl = options.checkUrl ?? guard?.checkUrl;
-  const checkRequest = options.checkRequest ?? guard?.checkRequest;
+  // The guard's page layer (its preparePage) checks every request a page makes; the renderer
+  // checks too only with a hook of its own, or when a custom preparePage replaces that layer
+  // (checking twice would resolve each request's host a second time).
+  const checkRequest = options.checkRequest ?? (options.preparePage ? guard?.checkRequest : undefined);
   const dispatcher = options.dispatcher ?? guard?.dispatcher;
   const browserArgs = [...(guard?.browserArgs ?? []), ...(options.browserArgs ?? [])];
   const preparePage = options.preparePage ?? guard?.preparePage;
@@ -114,12 +117,8 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     onPagesOpen: (open) => metrics.browserPagesOpen.set(open),
   });
   const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
-  // The guard's page layer (preparePage) already checks every request the page makes; the
-  // renderer checking again would resolve each request's host a second time.
-  const pageGuarded = options.preparePage === undefined && guard !== undefined;
   const renderer = createPageRenderer({
-    pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, preparePage,
-    ...(pageGuarded ? (options.checkRequest ? { checkRequest: options.checkRequest } : {}) : (checkRequest ? { checkRequest } : {})),
+    pool: browserPool, maxRedirects: config.maxRedirects, maxBodyBytes: config.maxBodyBytes, preparePage, ...(checkRequest ? { checkRequest } : {}),
   });
 
   const callbacks = startCallbackQueue({
