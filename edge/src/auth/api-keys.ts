@@ -28,7 +28,6 @@ export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
-
 /**
  * `API_KEYS` is a comma-separated list of `<key>[#scope+scope…]`, where `<key>` is
  * `sha256:<hex>` (production: only the hash is stored) or the key itself (local `.dev.vars`).

@@ -18,8 +18,6 @@ import { InvalidSelectorError } from '../errors/index.ts';
 import { cleanText, type Extracted, type ExtractedPage } from './extracted-page.ts';
 import { streamExtract } from './streaming-extract.ts';
 
-export { cleanText, type Extracted, type ExtractedPage };
-
 type Document = ReturnType<typeof load>;
 
 function runRule($: Document, rule: NormalizedExtractRule): Extracted[string] {
