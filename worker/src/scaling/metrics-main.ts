@@ -18,7 +18,7 @@ try {
   process.stderr.write(`quarry-scaler: ${error.message}\n`);
   process.exit(1);
 }
-const logger = createLogger({ level: config.logLevel, service: 'quarry-metrics' });
+const logger = createLogger({ level: config.logLevel, service: 'quarry-scaler' });
 const redis = createRedisConnection({ url: config.redisUrl, name: 'quarry-scaler', logger });
 const server = await startScalerServer({ measure: eligibleBacklogMeter(redis, config), rule: scalingRule(config), port: config.scalerPort, host: config.healthHost });
 logger.info({ port: server.port }, 'scaling signal served at /keda/eligible-backlog and /metrics');
