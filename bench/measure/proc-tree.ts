@@ -68,9 +68,9 @@ export interface TreeMemory {
   processes: number;
 }
 
-function kbField(text: string, name: string): number {
+function kbField(text: string, name: string): number | undefined {
   const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
+  return match ? Number(match[1]) : undefined;
 }
 
 function readOr(path: string): string {
@@ -81,16 +81,21 @@ function readOr(path: string): string {
   }
 }
 
+/** VmRSS of one process in kB; undefined once it has exited (or is a zombie, without memory). */
+export function vmRssKb(pid: number): number | undefined {
+  return kbField(readOr(`/proc/${pid}/status`), 'VmRSS');
+}
+
 export function treeMemory(roots: readonly number[]): TreeMemory {
   let rssKb = 0;
   let pssKb = 0;
   const pids = processTree(roots);
   for (const pid of pids) {
-    const rss = kbField(readOr(`/proc/${pid}/status`), 'VmRSS');
+    const rss = vmRssKb(pid) ?? 0;
     rssKb += rss;
     // smaps_rollup needs ptrace access (same user or root); fall back to RSS without it.
     const rollup = readOr(`/proc/${pid}/smaps_rollup`);
-    pssKb += rollup ? kbField(rollup, 'Pss') : rss;
+    pssKb += rollup ? (kbField(rollup, 'Pss') ?? 0) : rss;
   }
   return { rssMb: rssKb / 1024, pssMb: pssKb / 1024, processes: pids.length };
 }

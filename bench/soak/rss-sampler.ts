@@ -4,9 +4,8 @@
  * and the PSS of its whole tree (Chromium included), kept per worker so a leak shows as a rising median
  * or max in one worker's row rather than disappearing in a fleet-wide sum.
  */
-import { readFileSync } from 'node:fs';
 import { percentile } from '../measure/latency.ts';
-import { treeMemory } from '../measure/proc-tree.ts';
+import { treeMemory, vmRssKb } from '../measure/proc-tree.ts';
 import type { FleetMember } from './worker-fleet.ts';
 
 export interface RssSample {
@@ -42,15 +41,6 @@ export function spreadOf(values: number[]): RssSpread | null {
   return { min: sorted[0]!, median: percentile(sorted, 50), max: sorted[sorted.length - 1]! };
 }
 
-/** VmRSS of one process in MB (proc-tree.ts sums whole trees). */
-function rssOf(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function startRssSampler(live: () => readonly FleetMember[], intervalMs = 5_000): RssSampler {
   const started = Date.now();
@@ -60,7 +50,8 @@ export function startRssSampler(live: () => readonly FleetMember[], intervalMs =
     for (const member of live()) {
       const pid = member.process.pid;
       const tree = treeMemory([pid]);
-      const nodeMb = rssOf(pid);
+      const nodeKb = vmRssKb(pid);
+      const nodeMb = nodeKb === undefined ? undefined : nodeKb / 1024;
       if (tree.processes === 0 || nodeMb === undefined) continue; // exited since the listing
       const list = byWorker.get(member) ?? [];
       list.push({ t, nodeMb, treeMb: tree.pssMb });
