@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ensureDevVars } from '../dev/local/dev-vars.ts';
 import { startLocalStack } from '../dev/local/local-stack.ts';
 import { ensureSystemDeps } from '../dev/local/system-deps.ts';
-import { MIN_PASSWORD_LENGTH } from '../worker/src/dashboard/dashboard-settings.ts';
+import { assertDashboardPassword } from '../worker/src/dashboard/dashboard-settings.ts';
 
 const program = new Command('npm start --')
   .description('Run Quarry locally: Redis, REST servers, the edge (wrangler dev) and workers.')
@@ -49,8 +49,10 @@ if (opts.dashboard && !dashboardPassword) {
   console.log(`Added QUARRY_DASHBOARD_PASSWORD to ${devVarsPath}.`);
 }
 const dashboardUser = process.env.QUARRY_DASHBOARD_USER || 'admin';
-if (opts.dashboard && dashboardPassword!.length < MIN_PASSWORD_LENGTH) {
-  console.error(`QUARRY_DASHBOARD_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters (or run with --no-dashboard).`);
+try {
+  if (opts.dashboard) assertDashboardPassword(dashboardPassword!);
+} catch (error) {
+  console.error(`${(error as Error).message} (or run with --no-dashboard).`);
   process.exit(1);
 }
 

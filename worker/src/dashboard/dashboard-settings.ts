@@ -35,13 +35,18 @@ export class DashboardConfigError extends Error {
   }
 }
 
-export function dashboardSettings(config: WorkerConfig): DashboardSettings {
-  if (config.dashboardPassword === '') {
+/** Throws `DashboardConfigError` unless `password` may protect the dashboard (also `npm start`'s check). */
+export function assertDashboardPassword(password: string): void {
+  if (password === '') {
     throw new DashboardConfigError('QUARRY_DASHBOARD_PASSWORD', 'must be set: the dashboard never runs without authentication');
   }
-  if (config.dashboardPassword.length < MIN_PASSWORD_LENGTH) {
+  if (password.length < MIN_PASSWORD_LENGTH) {
     throw new DashboardConfigError('QUARRY_DASHBOARD_PASSWORD', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
+}
+
+export function dashboardSettings(config: WorkerConfig): DashboardSettings {
+  assertDashboardPassword(config.dashboardPassword);
   return {
     redisUrl: config.redisUrl,
     prefix: config.prefix,
