@@ -4,14 +4,10 @@
  * BullMQ's queue-wide limiter at the total budget, or a per-process per-domain limiter with the
  * budget split over the processes (or, as scrapers default to, the full budget in each).
  */
-import { join } from 'node:path';
-import { resultKey } from '../../../../shared/keys.ts';
 import type { LimiterConfig } from '../../../peers/politeness/limited-worker.ts';
 import type { LocalDomainLimits } from '../../../peers/politeness/local-limiter.ts';
-import { spawnChild, type BenchChild } from '../../../setup/child.ts';
 import type { JobSystem } from '../../jobs/job-system.ts';
-import { createBulkEnqueuer } from '../../jobs/systems/bullmq-enqueue.ts';
-import { BENCH_PREFIX } from '../../jobs/systems/result-format.ts';
+import { bullmqWorkersSystem } from '../../jobs/systems/bullmq-raw.ts';
 import { CONCURRENCY, DOMAINS, PROCESSES, TOTAL_RATE, splitLimits } from '../workload.ts';
 
 export type LimitedVariant = 'global' | 'local-split' | 'local-full';
@@ -32,35 +28,12 @@ const LABELS: Record<LimitedVariant, string> = {
 };
 
 export function limitedBullmqSystem(variant: LimitedVariant): JobSystem {
-  const prefix = `${BENCH_PREFIX}:result:`;
-  return {
+  return bullmqWorkersSystem({
     id: `bullmq-${variant}`,
     label: LABELS[variant],
-    broker: true,
-    jobIdOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : undefined),
-    resultKeyOf: (id) => resultKey(BENCH_PREFIX, id),
-    async start(env) {
-      const enqueuer = await createBulkEnqueuer(env.brokerUrl, BENCH_PREFIX, env.kind);
-      const workerEnv = {
-        ...process.env, BENCH_BROKER_URL: env.brokerUrl, BENCH_RESULTS_URL: env.resultsUrl, BENCH_PREFIX,
-        BENCH_CONCURRENCY: String(CONCURRENCY), BENCH_LIMITER: JSON.stringify(limiterConfig(variant)),
-      };
-      const main = join(env.root, 'bench/peers/politeness/limited-worker.ts');
-      const workers: BenchChild[] = Array.from({ length: PROCESSES }, () => spawnChild(process.execPath, [main], { env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
-      const stop = async () => {
-        await Promise.all(workers.map((worker) => worker.stop(15_000)));
-        await enqueuer.close();
-      };
-      try {
-        for (const worker of workers) {
-          if (env.verbose) worker.process.stderr?.pipe(process.stderr);
-        }
-        await Promise.all(workers.map((worker) => worker.waitForLine(/^ready$/m, 30_000)));
-      } catch (error) {
-        await stop();
-        throw error;
-      }
-      return { roots: () => workers.map((worker) => worker.pid), enqueue: (urls) => enqueuer.enqueue(urls), diagnose: () => enqueuer.counts(), stop };
-    },
-  };
+    main: 'bench/peers/politeness/limited-worker.ts',
+    processes: PROCESSES,
+    concurrency: CONCURRENCY,
+    env: { BENCH_LIMITER: JSON.stringify(limiterConfig(variant)) },
+  });
 }
