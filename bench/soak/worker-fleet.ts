@@ -5,7 +5,6 @@
  * starts a replacement at once. Every worker that ever ran keeps its record for the report.
  */
 import { freePort } from '../../dev/local/free-port.ts';
-import { waitFor } from '../../dev/local/wait-for.ts';
 import { startWorkerProcess, type WorkerProcess } from '../../dev/local/worker-process.ts';
 import { stopProcessTree } from '../setup/child.ts';
 
@@ -45,17 +44,11 @@ export interface WorkerFleet {
 export async function startWorkerFleet(options: FleetOptions): Promise<WorkerFleet> {
   const { root, size, env, verbose } = { ...options };
   const members: FleetMember[] = [];
-  const healthPorts = new Map<FleetMember, number>();
 
   const launch = async (slot: number): Promise<FleetMember> => {
-    const healthPort = await freePort();
-    const process = startWorkerProcess({
-      root, inheritOutput: verbose,
-      env: { ...env, QUARRY_HEALTH_PORT: String(healthPort), QUARRY_HEALTH_HOST: '127.0.0.1' },
-    });
+    const process = startWorkerProcess({ root, inheritOutput: verbose, env, healthPort: await freePort() });
     const member: FleetMember = { name: `w${members.length + 1}`, slot, process, startedAt: Date.now(), killed: false };
     members.push(member);
-    healthPorts.set(member, healthPort);
     return member;
   };
   const live = () => members.filter((member) => member.endedAt === undefined);
@@ -66,10 +59,7 @@ export async function startWorkerFleet(options: FleetOptions): Promise<WorkerFle
     members,
     live,
     async ready(timeoutMs = 60_000) {
-      await Promise.all(live().map((member) => waitFor(async () => {
-        if (member.process.process.exitCode !== null) throw new Error(`worker ${member.name} exited with code ${member.process.process.exitCode} (run with --verbose to see why)`);
-        return (await fetch(`http://127.0.0.1:${healthPorts.get(member)}/readyz`)).ok;
-      }, { timeoutMs, intervalMs: 100, description: `worker ${member.name} /readyz` })));
+      await Promise.all(live().map((member) => member.process.ready(timeoutMs)));
     },
     async crash(slot) {
       const victim = live().find((member) => member.slot === slot);

@@ -86,14 +86,11 @@ afterEach((context) => {
 async function startWorker(name: string, env: Record<string, string> = {}): Promise<RunningWorker> {
   const healthPort = await freePort();
   const logFile = join(logDir, `${name}.log`);
-  const process = startWorkerProcess({
-    env: { ...f.stack.workerEnv, QUARRY_USER_AGENT: name, QUARRY_HEALTH_PORT: String(healthPort), QUARRY_HEALTH_HOST: '127.0.0.1', ...env },
-    logFile,
-  });
+  const process = startWorkerProcess({ env: { ...f.stack.workerEnv, QUARRY_USER_AGENT: name, ...env }, logFile, healthPort });
   f.stack.workers.push(process); // stopped with the stack if a test fails midway
   const worker = { name, process, healthPort, logFile };
   started.push(worker);
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, { timeoutMs: 30_000, description: `${name} to be ready` });
+  await process.ready(30_000);
   return worker;
 }
 

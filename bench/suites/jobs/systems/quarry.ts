@@ -5,7 +5,6 @@
  * enqueue; ready when every worker's `/readyz` answers 200.
  */
 import { freePort } from '../../../../dev/local/free-port.ts';
-import { waitFor } from '../../../../dev/local/wait-for.ts';
 import { startWorkerProcess, type WorkerProcess } from '../../../../dev/local/worker-process.ts';
 import { resultKey } from '../../../../shared/keys.ts';
 import { stopProcessTree } from '../../../setup/child.ts';
@@ -33,9 +32,9 @@ export const UNTHROTTLED_ENV = { QUARRY_DOMAIN_RATES: '100000/1000', QUARRY_DOMA
 async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promise<WorkerProcess[]> {
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
-    const healthPort = await freePort();
     const worker = startWorkerProcess({
       root: env.root,
+      healthPort: await freePort(),
       inheritOutput: env.verbose,
       // Profiling hook (bench/README.md): e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
       nodeArgs: process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
@@ -47,8 +46,6 @@ async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promi
         QUARRY_BROWSER_PAGES: String(options.browserPages ?? 4),
         // The SSRF guard refuses loopback unless allowed; the test site lives on 127.0.0.2–5.
         QUARRY_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
-        QUARRY_HEALTH_PORT: String(healthPort),
-        QUARRY_HEALTH_HOST: '127.0.0.1',
         QUARRY_SHUTDOWN_TIMEOUT_MS: '3000',
         LOG_LEVEL: env.verbose ? 'info' : 'warn',
         ...(env.chromium ? { PUPPETEER_EXECUTABLE_PATH: env.chromium } : {}),
@@ -57,10 +54,7 @@ async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promi
       },
     });
     workers.push(worker);
-    await waitFor(async () => {
-      if (worker.process.exitCode !== null) throw new Error(`Quarry worker exited with code ${worker.process.exitCode} (run with --verbose to see why)`);
-      return (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok;
-    }, { timeoutMs: 60_000, intervalMs: 100, description: `Quarry worker ${i + 1} /readyz` });
+    await worker.ready(60_000); // the worker's output (--verbose) says why one exits instead
   }
   return workers;
 }
