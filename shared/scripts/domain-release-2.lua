@@ -13,6 +13,7 @@
 local rcall = redis.call
 
 --- @include "redis-now"
+--- @include "extend-ttl"
 
 local removed = rcall('ZREM', KEYS[1], ARGV[1])
 if removed == 1 then
@@ -24,7 +25,7 @@ if removed == 1 then
     rcall('HSET', KEYS[2], 'holdMs', held)
     -- The only TTL the state gets from a capped domain's traffic (acquire only reads it); a
     -- cooldown in force sets a longer one, which this must not cut short.
-    if rcall('PTTL', KEYS[2]) < tonumber(ARGV[2]) then rcall('PEXPIRE', KEYS[2], ARGV[2]) end
+    extendTtl(KEYS[2], tonumber(ARGV[2]))
   end
 end
 return removed
