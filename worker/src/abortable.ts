@@ -1,7 +1,8 @@
 /**
  * @module worker/abortable
- * Stops waiting for a promise when a signal aborts (the promise itself runs on): used where an
- * operation cannot be cancelled, such as a browser launch, but a job must not wait for it.
+ * Stops waiting for a promise when a signal aborts or a deadline passes (the promise itself runs
+ * on): used where an operation cannot be cancelled, such as a browser launch or close, but the
+ * caller must not wait for it.
  */
 
 /** Settles like `promise`, or rejects with `onAbort()` as soon as `signal` aborts. */
@@ -25,4 +26,22 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
     );
   });
+}
+
+/** Settles like `promise`, or rejects with `onTimeout()` once `ms` have passed. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/** True once `promise` settled (either way) within `ms`, false when the time ran out first; never rejects. */
+export async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([promise.then(() => true, () => true), expired]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -26,6 +26,7 @@ import { createWorkerPoliteness } from './worker-politeness.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
+import { settledWithin } from './abortable.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -78,14 +79,6 @@ export interface QuarryWorker {
 }
 
 /** Resolves true if `promise` settles within `ms`, false otherwise. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = await Promise.race([promise.then(() => true, () => true), expired]);
-  clearTimeout(timer);
-  return settled;
-}
-
 export async function startQuarryWorker(config: WorkerConfig, options: QuarryWorkerOptions = {}): Promise<QuarryWorker> {
   const { autorun = true, workerOptions = {}, handBackGraceMs = 3_000, ssrfGuard = true } = { ...options };
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -210,11 +203,11 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     logger.info({ active: active.size, timeoutMs }, 'worker closing');
     const workerClosed = worker.close(); // stops fetching at once, then waits for active jobs
     let handedBack: string[] = [];
-    if (!(await within(workerClosed, timeoutMs))) {
+    if (!(await settledWithin(workerClosed, timeoutMs))) {
       handedBack = [...active.keys()];
       logger.warn({ jobs: handedBack }, 'shutdown deadline passed; handing active jobs back');
       handBack.abort(); // each processor moves its own job to waiting (processor.ts)
-      if (!(await within(workerClosed, handBackGraceMs))) {
+      if (!(await settledWithin(workerClosed, handBackGraceMs))) {
         // A processor that ignores the signal (stuck in CPU work): move its job from outside.
         await Promise.all([...active.values()].map(({ job, token }) => handBackJob(job, token).catch(() => undefined)));
       }

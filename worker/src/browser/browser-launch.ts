@@ -60,11 +60,3 @@ export async function stopChromium(browser: Browser, timeoutMs: number): Promise
     clearTimeout(timer);
   }
 }
-
-/** Waits for `closing` at most `ms`: a hung browser must not hold a page slot for Puppeteer's 180 s protocol timeout. */
-export async function settleWithin(closing: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([closing.then(() => undefined, () => undefined), timeout]);
-  clearTimeout(timer);
-}

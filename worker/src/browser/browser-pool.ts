@@ -22,9 +22,9 @@
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer-core';
 import type { Logger } from 'pino';
 import { BrowserCrashedError, JobAbortedError } from '../errors/index.ts';
-import { raceAbort } from '../abortable.ts';
+import { raceAbort, settledWithin } from '../abortable.ts';
 import { Semaphore } from './semaphore.ts';
-import { launchChromium, settleWithin, stopChromium } from './browser-launch.ts';
+import { launchChromium, stopChromium } from './browser-launch.ts';
 import { resetPage, trackOrigins, type OriginTracker } from './page-reset.ts';
 import { processTreeMemoryBytes } from './process-tree.ts';
 
@@ -191,14 +191,15 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       pagesChanged();
       return slot;
     } catch (error) {
-      void settleWithin(context.close(), closeTimeoutMs);
+      void settledWithin(context.close(), closeTimeoutMs);
       throw error;
     }
   }
 
   async function closeSlot(gen: Generation, slot: Slot): Promise<void> {
     if (gen.slots.delete(slot)) pagesChanged();
-    await settleWithin(slot.context.close(), closeTimeoutMs);
+    // A hung browser must not hold a page slot for Puppeteer's 180 s protocol timeout.
+    await settledWithin(slot.context.close(), closeTimeoutMs);
   }
 
   /** Resets `slot` for the next job, or closes it when it cannot be trusted to be clean. */

@@ -17,6 +17,7 @@
  * navigation and the storage clearing), against ~150-200 ms to open a new context and page.
  */
 import type { CDPSession, HTTPRequest, Page } from 'puppeteer-core';
+import { withTimeout } from '../abortable.ts';
 
 /** The origins one page's documents, frames and workers requested since the last reset. */
 export interface OriginTracker {
@@ -56,15 +57,7 @@ export interface ResetPageOptions {
 /** Throws when any step fails or time runs out: the caller must then close the page and its context. */
 export async function resetPage(page: Page, options: ResetPageOptions): Promise<void> {
   const { cdp, timeoutMs } = options;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`page reset took over ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([reset(page, cdp, options.origins), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withTimeout(reset(page, cdp, options.origins), timeoutMs, () => new Error(`page reset took over ${timeoutMs} ms`));
 }
 
 async function reset(page: Page, cdp: CDPSession, tracked: Iterable<string>): Promise<void> {

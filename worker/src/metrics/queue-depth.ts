@@ -3,6 +3,7 @@
  * Queue depth by state for the `quarry_queue_jobs` gauge, read at scrape time and cached briefly so
  * several scrapers (or a fast scrape interval) cost Redis one count per `maxAgeMs`, not one per scrape.
  */
+import { withTimeout } from '../abortable.ts';
 
 /** The states reported, in BullMQ's names; each scrape sets all of them (0 when empty). */
 export const QUEUE_DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed', 'waiting-children'] as const;
@@ -46,10 +47,6 @@ export function queueDepthReader(source: JobCountSource, options: QueueDepthRead
   return () => {
     if (cached && now() - cached.at < maxAgeMs) return Promise.resolve(cached.depth);
     pending ??= read().finally(() => { pending = undefined; });
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueDepthTimeoutError(`queue depth not read within ${timeoutMs} ms`)), timeoutMs);
-    });
-    return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
+    return withTimeout(pending, timeoutMs, () => new QueueDepthTimeoutError(`queue depth not read within ${timeoutMs} ms`));
   };
 }
