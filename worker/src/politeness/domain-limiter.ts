@@ -64,13 +64,14 @@ export function createDomainLimiter(options: DomainLimiterOptions): DomainLimite
       jobId, defaultRates, defaultConcurrency, config.safetyMargin, config.claimGraceMs,
       config.inProcessWaitMs, config.leaseTtlMs, minIntervalMs, canHoldSlot ? '0' : '1',
     ];
-    let decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args(!acquireOptions.firstStart)));
+    const keys = keyList(keysOf(domain));
+    let decision = parseAcquireReply(await runScript(redis, ACQUIRE, keys, args(!acquireOptions.firstStart)));
     // A capped domain hands out its lease only at the slot: sleep to it, then claim (a second
     // round trip, only for capped domains with a wait). Bounded: a domain whose leases stay
     // taken sends the job through the delayed set instead of polling.
     for (let round = 1; !decision.granted && decision.hold && round < MAX_CLAIM_ROUNDS; round += 1) {
       await config.sleep(Math.max(0, decision.at - decision.now));
-      decision = parseAcquireReply(await runScript(redis, ACQUIRE, keyList(keysOf(domain)), args(true))); // it holds one now
+      decision = parseAcquireReply(await runScript(redis, ACQUIRE, keys, args(true))); // it holds one now
     }
     const delayMs = Math.max(0, decision.at - decision.now);
     if (!decision.granted) {
