@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDevVars } from '../dev/local/dev-vars.ts';
+import { ensureDevVars, localApiKey } from '../dev/local/dev-vars.ts';
 import { startLocalStack } from '../dev/local/local-stack.ts';
 import { ensureSystemDeps } from '../dev/local/system-deps.ts';
 import { assertDashboardPassword } from '../worker/src/dashboard/dashboard-settings.ts';
@@ -67,8 +67,7 @@ const stack = await startLocalStack({
   } : {}),
 });
 
-const apiKey = vars.API_KEYS!.split(',')[0]!.trim();
-const keyHint = apiKey.startsWith('sha256:') ? '<your API key>' : apiKey;
+const keyHint = localApiKey(vars) ?? '<your API key>';
 console.log(`
 Quarry is up.
   edge     ${stack.edge!.url}   (wrangler dev, workerd)

@@ -2,6 +2,8 @@
  * @module dev/local/dev-vars
  * The local `.dev.vars` file (wrangler's secrets for `wrangler dev`): created with random
  * keys when absent; an existing file is respected and only missing entries are appended.
+ * The API key it writes is the operator's own, so it holds every scope (admin included:
+ * domain limits, every tenant's jobs).
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,8 +36,21 @@ export function defaultDevVars(endpoints: LocalEndpoints): DevVars {
     UPSTASH_REDIS_REST_TOKEN: token,
     RESULT_UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${endpoints.resultsRestPort}`,
     RESULT_UPSTASH_REDIS_REST_TOKEN: token,
-    API_KEYS: `qk_${randomBytes(24).toString('base64url')}`,
+    API_KEYS: `qk_${randomBytes(24).toString('base64url')}#${LOCAL_KEY_SCOPES.join('+')}`,
   };
+}
+
+/** Every scope the edge knows (edge/src/auth/api-keys.ts SCOPES; a test keeps the two equal). */
+export const LOCAL_KEY_SCOPES = ['enqueue', 'read', 'admin', 'robots:ignore'] as const;
+
+/**
+ * The key to print and send: the first API_KEYS entry without its `#scopes` and `@tenant`;
+ * undefined when only its hash is stored (`sha256:…`).
+ */
+export function localApiKey(vars: DevVars): string | undefined {
+  const entry = (vars.API_KEYS ?? '').split(',')[0]!.trim();
+  const key = entry.split('@')[0]!.split('#')[0]!;
+  return key === '' || key.startsWith('sha256:') ? undefined : key;
 }
 
 /** Variables only the worker side reads (the dashboard's login): the edge never sees them. */
