@@ -33,7 +33,17 @@ export default defineConfig({
                 UPSTASH_REDIS_REST_TOKEN: inject('restToken'),
                 RESULT_UPSTASH_REDIS_REST_URL: inject('resultsRestUrl'),
                 RESULT_UPSTASH_REDIS_REST_TOKEN: inject('restToken'),
-                API_KEYS: `${inject('apiKey')}#enqueue+read+admin+robots:ignore,${inject('apiKey')}-read#read,sha256:${'0'.repeat(64)}`,
+                // The main test key is an admin (it sees every tenant); the tenancy suite adds
+                // two tenants, one of them with two keys (a rotation), and a key of its own.
+                API_KEYS: [
+                  `${inject('apiKey')}#enqueue+read+admin+robots:ignore`,
+                  `${inject('apiKey')}-read#read`,
+                  `${inject('apiKey')}-a1#enqueue+read@tenant-a`,
+                  `${inject('apiKey')}-a2#enqueue+read@tenant-a`,
+                  `${inject('apiKey')}-b#enqueue+read@tenant-b`,
+                  `${inject('apiKey')}-own`,
+                  `sha256:${'0'.repeat(64)}`,
+                ].join(','),
               },
             },
           })),

@@ -97,6 +97,8 @@ export const jobDataSchema = z.object({
   acceptedAt: z.number(),
   /** Non-secret id of the API key that submitted it (first 12 hex chars of its SHA-256). */
   submittedBy: z.string().optional(),
+  /** The tenant the job belongs to (API_KEYS `@tenant`, the key's own id, or a hook's tenant); signs its callback. */
+  tenant: z.string().optional(),
   /** The batch this job belongs to, if any (its counters are updated when the job finishes). */
   batchId: z.string().optional(),
 });

@@ -5,7 +5,7 @@
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { signQuarry } from '../../shared/webhook-signature.ts';
-import { edgeHarness } from './edge-harness.ts';
+import { edgeHarness, testKeys } from './edge-harness.ts';
 
 const HOOKS = JSON.stringify({
   deploys: { scheme: 'quarry', secretBinding: 'HOOK_SECRET_DEPLOYS', defaults: { mode: 'http', extract: { h: 'h1' } } },
@@ -65,5 +65,32 @@ describe('POST /v1/hooks/:name (GitHub X-Hub-Signature-256)', () => {
     expect(job).toMatchObject({ status: 'waiting' });
     const bad = await edge.request('POST', '/v1/hooks/github', { raw: body, auth: null, headers: { ...headers, 'x-hub-signature-256': await octokitSign('wrong', body) } });
     expect(bad.status).toBe(401);
+  });
+});
+
+const post = (edge: ReturnType<typeof edgeHarness>, hook: string, body: string, headers: Record<string, string>) =>
+  edge.request('POST', `/v1/hooks/${hook}`, { raw: body, auth: null, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('hook tenants', () => {
+  it('a hook\'s jobs belong to its tenant: hook-<name> by default, or the one it names', async () => {
+    const hooks = JSON.stringify({
+      deploys: { scheme: 'quarry', secretBinding: 'HOOK_SECRET_DEPLOYS' },
+      shop: { scheme: 'quarry', secretBinding: 'HOOK_SECRET_DEPLOYS', tenant: 'tenant-a' },
+    });
+    const edge = edgeHarness({ QUARRY_HOOKS: hooks, HOOK_SECRET_DEPLOYS: 'secret' } as never);
+    const keys = testKeys();
+    const trigger = async (hook: string) => {
+      const body = JSON.stringify({ url: `https://e.com/${hook}` });
+      const res = await post(edge, hook, body, { 'quarry-signature': await signQuarry('secret', body) });
+      return (await res.json<{ jobs: { id: string }[] }>()).jobs[0]!.id;
+    };
+    const own = await trigger('deploys');
+    const shop = await trigger('shop');
+    expect((await edge.request('GET', `/v1/jobs/${own}`, { auth: keys.a1 })).status).toBe(404);
+    expect((await edge.request('GET', `/v1/jobs/${own}`, { auth: keys.admin })).status).toBe(200);
+    expect((await edge.request('GET', `/v1/jobs/${shop}`, { auth: keys.a2 })).status).toBe(200);
+    expect((await edge.request('GET', `/v1/jobs/${shop}`, { auth: keys.b })).status).toBe(404);
+    const data = JSON.parse((await edge.broker.hget(`${edge.prefix}:scrape:${own}`, 'data'))!) as { tenant: string; submittedBy: string };
+    expect(data).toMatchObject({ tenant: 'hook-deploys', submittedBy: 'hook:deploys' });
   });
 });

@@ -16,6 +16,16 @@ const errorOf = (env: Record<string, string>) => {
 };
 
 describe('loadConfig', () => {
+  it('reads per-tenant callback secrets and never quotes them in an error', () => {
+    expect(loadConfig({ QUARRY_CALLBACK_SECRETS: '{"tenant-a":"new, old"}' }).callbackSecrets).toEqual({ 'tenant-a': ['new', 'old'] });
+    expect(loadConfig({}).callbackSecrets).toEqual({});
+    for (const bad of ['{"tenant-a":"s3cr3t-value"', '{"Tenant A":"s3cr3t-value"}', '{"tenant-a":" , "}', '["s3cr3t-value"]']) {
+      const error = errorOf({ QUARRY_CALLBACK_SECRETS: bad });
+      expect(error.variable).toBe('QUARRY_CALLBACK_SECRETS');
+      expect(error.message).not.toContain('s3cr3t');
+    }
+  });
+
   it('applies defaults; RESULT_REDIS_URL follows REDIS_URL; empty counts as unset', () => {
     const config = loadConfig({ REDIS_URL: 'redis://10.0.0.1:6380', QUARRY_CONCURRENCY: '' });
     expect(config).toMatchObject({

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { assertClusterSafePrefix, DEFAULT_PREFIX } from '../../shared/keys.ts';
+import { TENANT_NAME } from '../../shared/tenant.ts';
 
 /** Raw environment, as `process.env`. */
 export type Env = Record<string, string | undefined>;
@@ -151,7 +152,23 @@ export const CONFIG_TABLE = {
   }),
   callbackSecret: field({
     env: 'QUARRY_CALLBACK_SECRET', default: '', schema: z.string(),
-    doc: 'HMAC secret for result callbacks (`Quarry-Signature`); comma-separated, the first signs. Required for jobs with `callbackUrl`.',
+    doc: 'HMAC secret for result callbacks (`Quarry-Signature`) of tenants without their own in `QUARRY_CALLBACK_SECRETS`; comma-separated, the first signs. Required for their jobs with `callbackUrl`.',
+  }),
+  callbackSecrets: field({
+    env: 'QUARRY_CALLBACK_SECRETS', default: '{}',
+    // Issue messages never quote the value: it holds secrets.
+    schema: z.string().transform((text, ctx) => {
+      let json: unknown;
+      try { json = JSON.parse(text); } catch { ctx.addIssue({ code: 'custom', message: 'must be JSON like {"<tenant>":"secret[,previous]"}' }); return z.NEVER; }
+      const parsed = z.record(z.string().regex(TENANT_NAME), z.string()).safeParse(json);
+      const entries = parsed.success ? Object.entries(parsed.data).map(([tenant, list]) => [tenant, list.split(',').map((secret) => secret.trim()).filter(Boolean)] as const) : [];
+      if (!parsed.success || entries.some(([, secrets]) => secrets.length === 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must map tenant names (a-z, 0-9, "_", "-") to non-empty secrets, like {"<tenant>":"secret[,previous]"}' });
+        return z.NEVER;
+      }
+      return Object.fromEntries(entries) as Record<string, string[]>;
+    }),
+    doc: 'Per-tenant HMAC secrets for result callbacks, JSON `{"<tenant>":"secret[,previous]"}` (the first signs); tenants without an entry are signed with `QUARRY_CALLBACK_SECRET`, which they then share.',
   }),
   callbackAttempts: field({
     env: 'QUARRY_CALLBACK_ATTEMPTS', default: '8', schema: int(1, 50),

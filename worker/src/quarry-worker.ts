@@ -120,6 +120,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     deliver: createCallbackSender({
       results, resultStore, prefix, userAgent: config.userAgent, ttlSeconds: config.resultTtlSeconds,
       secrets: config.callbackSecret.split(',').map((secret) => secret.trim()).filter(Boolean),
+      tenantSecrets: config.callbackSecrets,
       ...(checkUrl ? { checkUrl: async (url: URL) => { await checkUrl(url); } } : {}),
       ...(dispatcher ? { dispatcher } : {}),
     }),

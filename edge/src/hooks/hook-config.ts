@@ -5,6 +5,7 @@
  * active during a rotation).
  */
 import { z } from 'zod';
+import { TENANT_NAME } from '../../../shared/tenant.ts';
 import { MisconfiguredProblem } from '../problems/problems.ts';
 
 export const hookDefinitionSchema = z.strictObject({
@@ -21,10 +22,20 @@ export const hookDefinitionSchema = z.strictObject({
   defaults: z.record(z.string(), z.unknown()).default({}),
   /** Most URLs one delivery may turn into jobs. */
   maxUrls: z.int().min(1).max(1000).default(100),
+  /**
+   * The tenant its jobs belong to: keys with `@<tenant>` (and admin keys) see them.
+   * Default `hook-<name>`.
+   */
+  tenant: z.string().regex(TENANT_NAME, 'must be 1–63 characters of a-z, 0-9, "_" and "-"').optional(),
 });
-export type HookDefinition = z.infer<typeof hookDefinitionSchema>;
+export type HookDefinition = z.infer<typeof hookDefinitionSchema> & { tenant: string };
 
-const hooksSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), hookDefinitionSchema);
+const hooksSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), hookDefinitionSchema)
+  .transform((hooks, ctx) => Object.fromEntries(Object.entries(hooks).map(([name, hook]) => {
+    const tenant = hook.tenant ?? `hook-${name}`;
+    if (!TENANT_NAME.test(tenant)) ctx.addIssue({ code: 'custom', path: [name, 'tenant'], message: `the default tenant "hook-${name}" is over 63 characters: set "tenant"` });
+    return [name, { ...hook, tenant }];
+  })));
 const cache = new Map<string, Record<string, HookDefinition>>();
 
 export function loadHooks(raw: string | undefined): Record<string, HookDefinition> {

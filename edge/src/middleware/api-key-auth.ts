@@ -36,6 +36,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<AppEnv
     if (!entry) throw new UnauthorizedProblem('invalid');
     c.set('apiKeyId', entry.id);
     c.set('scopes', entry.scopes);
+    c.set('tenant', entry.tenant);
     await next();
   };
 }

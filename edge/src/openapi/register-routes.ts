@@ -13,7 +13,7 @@ import * as s from './schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: s.problemSchema } } });
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
-const idParam = z.object({ id: z.string().describe('Job id from POST /v1/jobs') });
+const idParam = z.object({ id: z.string().describe('Job id from POST /v1/jobs; another tenant\'s id answers 404 like an unknown one') });
 const secured = [{ bearer: [] }];
 const common = { 400: problem('Invalid input: the detail names the field and the limit'), 401: problem('Missing or invalid API key'), 503: problem('Broker unreachable: retry after Retry-After seconds') };
 

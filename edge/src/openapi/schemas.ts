@@ -36,8 +36,8 @@ export const jobViewSchema = z.object({
 
 export const jobListSchema = z.object({
   status: z.string(),
-  total: z.number(),
-  nextCursor: z.string().nullable(),
+  total: z.number().nullable().describe('Jobs in this state, every tenant\'s: admin keys only (null for tenant keys)'),
+  nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null at the end. A tenant\'s page may hold fewer than limit jobs while nextCursor is not null'),
   jobs: z.array(z.object({ id: z.string(), mode: z.string().nullable(), url: z.string().nullable(), error: z.string().nullable(), finishedAt: z.string().nullable(), attemptsMade: z.number() })),
 }).meta({ id: 'JobList' });
 

@@ -13,6 +13,8 @@ export interface EnqueueInput {
   jobId: string;
   request: JobRequest;
   submittedBy?: string;
+  /** The tenant the job belongs to (its id carries the tenant's tag). */
+  tenant?: string;
   batchId?: string;
   /** BullMQ deduplication id (canonical URL hash) and how long it holds. */
   dedupe?: { id: string; ttlMs: number };
@@ -34,6 +36,7 @@ export function planEnqueue(input: EnqueueInput): EnqueuePlan {
   const kind = addJobKind({ delay: input.request.delayMs, priority: input.request.priority });
   const data: JobData = { request: input.request, acceptedAt: timestamp };
   if (input.submittedBy !== undefined) data.submittedBy = input.submittedBy;
+  if (input.tenant !== undefined) data.tenant = input.tenant;
   if (input.batchId !== undefined) data.batchId = input.batchId;
   const options = buildJobOptions(input.request, input.jobId, input.options);
   if (input.dedupe) options.deduplication = { id: input.dedupe.id, ttl: input.dedupe.ttlMs };

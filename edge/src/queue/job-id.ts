@@ -1,23 +1,30 @@
 /**
  * @module edge/queue/job-id
- * Job ids: derived from the caller's idempotency key (so a retried request names the same job),
- * else random. All satisfy BullMQ's rules (not an integer, no ":").
+ * Job and batch ids: `<tenant tag>.<rest>` (shared/tenant.ts), where the rest comes from the
+ * caller's idempotency key (so a retried request names the same job) or is random. All satisfy
+ * BullMQ's rules (never all digits, no ":").
  */
 import { toHex } from '../../../shared/bytes.ts';
+import { tenantId, TENANT_TAG_LENGTH, type Tenant } from '../../../shared/tenant.ts';
 import { sha256 } from '../auth/api-keys.ts';
 
-/** Scoped by API key so two clients that pick the same idempotency key do not collide. */
-export async function idempotentJobId(apiKeyId: string, idempotencyKey: string, kind = 'ik'): Promise<string> {
-  return `${kind}-${toHex(await sha256(`${kind}\n${apiKeyId}\n${idempotencyKey}`)).slice(0, 32)}`;
+/**
+ * Scoped by tenant, not key: two keys of one tenant (a rotation) that send the same
+ * idempotency key name the same job; two tenants that pick the same key never collide.
+ */
+export async function idempotentJobId(tenant: Tenant, idempotencyKey: string, kind = 'ik'): Promise<string> {
+  return tenantId(tenant, `${kind}-${toHex(await sha256(`${kind}\n${tenant.name}\n${idempotencyKey}`)).slice(0, 32)}`);
 }
 
-export function randomJobId(): string {
-  return crypto.randomUUID();
+export function randomJobId(tenant: Tenant, kind?: string): string {
+  return tenantId(tenant, kind ? `${kind}-${crypto.randomUUID()}` : crypto.randomUUID());
 }
 
-/** Ids the API issues: letters, digits, `-`, `_`; never all digits (BullMQ reserves those). */
-const JOB_ID = /^(?!\d+$)[A-Za-z0-9_-]{1,100}$/;
+/** Ids issued before tenants existed: letters, digits, `-`, `_`; never all digits (BullMQ reserves those). */
+const UNTAGGED_ID = /^(?!\d+$)[A-Za-z0-9_-]{1,100}$/;
+/** Tagged ids: the tag, a `.`, then what an untagged id may hold. */
+const TAGGED_ID = new RegExp(`^[0-9a-f]{${TENANT_TAG_LENGTH}}\\.[A-Za-z0-9_-]{1,${100 - TENANT_TAG_LENGTH - 1}}$`);
 
 export function isJobId(value: string): boolean {
-  return JOB_ID.test(value);
+  return TAGGED_ID.test(value) || UNTAGGED_ID.test(value);
 }

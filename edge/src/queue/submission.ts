@@ -6,6 +6,7 @@
 import { canonicalUrl } from '../../../shared/canonical-url.ts';
 import type { JobRequest } from '../../../shared/job-schema.ts';
 import { toHex } from '../../../shared/bytes.ts';
+import type { Tenant } from '../../../shared/tenant.ts';
 import { sha256 } from '../auth/api-keys.ts';
 import type { Scope } from '../auth/api-keys.ts';
 import type { EdgeConfig } from '../config.ts';
@@ -15,7 +16,10 @@ import { idempotentJobId, randomJobId } from './job-id.ts';
 
 export interface Submission {
   request: JobRequest;
+  /** Who submitted it, for the record: an API key id or `hook:<name>`. */
   apiKeyId: string;
+  /** Whose job it is: its id carries the tenant's tag; idempotency and dedupe are scoped to it. */
+  tenant: Tenant;
   /** The submitter's scopes; undefined for operator-defined sources (webhook triggers). */
   scopes?: ReadonlySet<Scope>;
   /** Overrides the id derivation (batch items of an idempotent batch). */
@@ -23,24 +27,28 @@ export interface Submission {
   batchId?: string;
 }
 
-/** Same page, same work: URL canonicalized, plus mode and rules, scoped to the API key. */
+/**
+ * Same page, same work: URL canonicalized, plus mode and rules, scoped to the tenant (a
+ * deduplicated request answers with the earlier job's id, which must be one the caller sees).
+ */
 async function dedupeId(config: EdgeConfig, submission: Submission): Promise<string> {
   const { request } = submission;
   const canonical = canonicalUrl(request.url, config.canonicalUrl);
-  const work = JSON.stringify([submission.apiKeyId, request.mode, canonical, request.extract, request.waitFor ?? null]);
+  const work = JSON.stringify([`tenant:${submission.tenant.name}`, request.mode, canonical, request.extract, request.waitFor ?? null]);
   return `u-${toHex(await sha256(work)).slice(0, 32)}`;
 }
 
 export async function toEnqueueInput(config: EdgeConfig, submission: Submission): Promise<EnqueueInput> {
-  const { request, apiKeyId } = submission;
+  const { request, apiKeyId, tenant } = submission;
   if (request.ignoreRobots && submission.scopes && !hasScope(submission.scopes, 'robots:ignore')) throw new ForbiddenProblem('robots:ignore');
   const jobId = submission.jobId
-    ?? (request.idempotencyKey ? await idempotentJobId(apiKeyId, request.idempotencyKey) : randomJobId());
+    ?? (request.idempotencyKey ? await idempotentJobId(tenant, request.idempotencyKey) : randomJobId(tenant));
   const input: EnqueueInput = {
     prefix: config.prefix,
     jobId,
     request,
     submittedBy: apiKeyId,
+    tenant: tenant.name,
     options: { backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed },
   };
   if (submission.batchId) input.batchId = submission.batchId;

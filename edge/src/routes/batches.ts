@@ -7,12 +7,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { batchKey, BATCH_TTL_SECONDS } from '../../../shared/batch-keys.ts';
 import type { AppEnv } from '../app-env.ts';
+import { mayAccessId } from '../auth/tenant-access.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { NotFoundProblem } from '../problems/problems.ts';
 import { readBatch } from '../queue/batch-records.ts';
 import { withBroker } from '../queue/broker-errors.ts';
 import { enqueueBatch } from '../queue/enqueue-batch.ts';
-import { idempotentJobId, isJobId } from '../queue/job-id.ts';
+import { idempotentJobId, isJobId, randomJobId } from '../queue/job-id.ts';
 import { toEnqueueInput } from '../queue/submission.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 import { validateBatchItems } from './batch-items.ts';
@@ -25,10 +26,12 @@ batchesRoutes.post('/', async (c) => {
   const config = loadEdgeConfig(c.env);
   const requests = validateBatchItems(await readJsonBody(c, z.unknown()));
   const apiKeyId = c.get('apiKeyId');
+  const tenant = c.get('tenant');
   const batchIdempotencyKey = idempotencyKeyHeader(c);
-  const batchId = batchIdempotencyKey ? await idempotentJobId(apiKeyId, batchIdempotencyKey, 'b') : `b-${crypto.randomUUID()}`;
+  // Tagged like job ids, so GET /v1/batches/:id can refuse other tenants without a Redis command.
+  const batchId = batchIdempotencyKey ? await idempotentJobId(tenant, batchIdempotencyKey, 'b') : randomJobId(tenant, 'b');
   const inputs = await Promise.all(requests.map((request, index) => toEnqueueInput(config, {
-    request, apiKeyId, batchId, scopes: c.get('scopes'),
+    request, apiKeyId, tenant, batchId, scopes: c.get('scopes'),
     // Items of an idempotent batch get ids from the batch key and their index, so a retried
     // batch names the same jobs; an item's own idempotencyKey still wins.
     ...(batchIdempotencyKey && !request.idempotencyKey ? { jobId: `${batchId}-${index}` } : {}),
@@ -63,7 +66,8 @@ batchesRoutes.get('/:id', async (c) => {
   const config = loadEdgeConfig(c.env);
   const batchId = c.req.param('id');
   const notFound = () => new NotFoundProblem(`No batch with id "${batchId}": check the batchId returned by POST /v1/batches (records expire after 7 days).`);
-  if (!isJobId(batchId)) throw notFound();
+  // Another tenant's batch answers exactly like an unknown one.
+  if (!isJobId(batchId) || !mayAccessId(c, batchId)) throw notFound();
   const view = await withBroker(() => readBatch(upstashClient(config.broker), config.prefix, batchId));
   if (!view) throw notFound();
   return c.json(view);

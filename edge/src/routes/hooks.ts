@@ -1,10 +1,12 @@
 /**
  * @module edge/routes/hooks
- * `POST /v1/hooks/:name`: a signed delivery from a third party becomes jobs. Authenticated by
- * its signature, not an API key; a redelivery (same delivery id) creates no new jobs.
+ * `POST /v1/hooks/:name`: a signed delivery from a third party becomes jobs of the hook's
+ * tenant. Authenticated by its signature, not an API key; a redelivery (same delivery id)
+ * creates no new jobs.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
+import { resolveTenant, type Tenant } from '../../../shared/tenant.ts';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { extractUrls, loadHooks } from '../hooks/hook-config.ts';
@@ -18,6 +20,13 @@ import { upstashClient } from '../redis/upstash-clients.ts';
 import { issuesToFieldErrors } from './read-json-body.ts';
 
 export const hooksRoutes = new OpenAPIHono<AppEnv>();
+
+const tenants = new Map<string, Promise<Tenant>>();
+function hookTenant(name: string, tenant: string): Promise<Tenant> {
+  let resolved = tenants.get(tenant);
+  if (!resolved) tenants.set(tenant, (resolved = resolveTenant(tenant, `QUARRY_HOOKS.${name}.tenant`)));
+  return resolved;
+}
 
 hooksRoutes.post('/:name', async (c) => {
   const config = loadEdgeConfig(c.env);
@@ -39,10 +48,10 @@ hooksRoutes.post('/:name', async (c) => {
     return parsed.data;
   });
 
-  const submitter = `hook:${name}`;
-  const deliveryJobBase = await idempotentJobId(submitter, deliveryId, 'h');
+  const tenant = await hookTenant(name, hook.tenant);
+  const deliveryJobBase = await idempotentJobId(tenant, `${name}\n${deliveryId}`, 'h');
   const inputs = await Promise.all(requests.map((request, index) =>
-    toEnqueueInput(config, { request, apiKeyId: submitter, jobId: `${deliveryJobBase}-${index}` })));
+    toEnqueueInput(config, { request, apiKeyId: `hook:${name}`, tenant, jobId: `${deliveryJobBase}-${index}` })));
   const outcomes = await withBroker(() => enqueueBatch(upstashClient(config.broker), inputs));
   return c.json({
     hook: name,

@@ -9,16 +9,14 @@ import { loadEdgeConfig } from '../config.ts';
 import { JobStateConflictProblem } from '../problems/problems.ts';
 import { withBroker } from '../queue/broker-errors.ts';
 import { cancelJob, retryJob } from '../queue/cancel-and-retry.ts';
-import { isJobId } from '../queue/job-id.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { jobNotFound } from './jobs.ts';
+import { accessibleJobId, jobNotFound } from './jobs.ts';
 
 export const jobActionRoutes = new OpenAPIHono<AppEnv>();
 
 jobActionRoutes.delete('/:id', async (c) => {
   const config = loadEdgeConfig(c.env);
-  const id = c.req.param('id');
-  if (!isJobId(id)) throw jobNotFound(id);
+  const id = accessibleJobId(c);
   const outcome = await withBroker(() => cancelJob(upstashClient(config.broker), config.prefix, id));
   if (outcome.ok) return c.json({ id, status: 'cancelled', previous: outcome.previous });
   if (outcome.state === null) throw jobNotFound(id);
@@ -30,8 +28,7 @@ jobActionRoutes.delete('/:id', async (c) => {
 
 jobActionRoutes.post('/:id/retry', async (c) => {
   const config = loadEdgeConfig(c.env);
-  const id = c.req.param('id');
-  if (!isJobId(id)) throw jobNotFound(id);
+  const id = accessibleJobId(c);
   const outcome = await withBroker(() => retryJob(upstashClient(config.broker), config.prefix, id));
   if (outcome.ok) return c.json({ id, status: 'waiting', previous: 'failed' }, 202);
   if (outcome.state === null) throw jobNotFound(id);

@@ -10,11 +10,10 @@ import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { withBroker } from '../queue/broker-errors.ts';
-import { isJobId } from '../queue/job-id.ts';
 import { readJob } from '../queue/read-job.ts';
 import { FINAL_STATES, waitForJob } from '../queue/wait-for-job.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { jobNotFound } from './jobs.ts';
+import { accessibleJobId, jobNotFound } from './jobs.ts';
 
 const STREAM_SECONDS = 300;
 
@@ -22,8 +21,7 @@ export const jobEventRoutes = new OpenAPIHono<AppEnv>();
 
 jobEventRoutes.get('/:id/events', async (c) => {
   const config = loadEdgeConfig(c.env);
-  const id = c.req.param('id');
-  if (!isJobId(id)) throw jobNotFound(id);
+  const id = accessibleJobId(c);
   const broker = upstashClient(config.broker);
   const results = upstashClient(config.results);
   // Answer 404 as a problem before switching to a stream.

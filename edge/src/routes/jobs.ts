@@ -5,7 +5,9 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
+import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import { mayAccessId, seesAllTenants } from '../auth/tenant-access.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { InvalidQueryProblem, NotFoundProblem } from '../problems/problems.ts';
 import { withBroker } from '../queue/broker-errors.ts';
@@ -27,13 +29,23 @@ export const jobsRoutes = new OpenAPIHono<AppEnv>();
 export const jobNotFound = (id: string) =>
   new NotFoundProblem(`No job with id "${id}": check the id returned by POST /v1/jobs (finished jobs expire after their retention period).`);
 
+/**
+ * The `:id` path parameter, when it names a job the caller may see; otherwise the same 404 as
+ * an unknown job, before any Redis command (another tenant's ids are not probed for existence).
+ */
+export function accessibleJobId(c: Context<AppEnv>): string {
+  const id = c.req.param('id') ?? '';
+  if (!isJobId(id) || !mayAccessId(c, id)) throw jobNotFound(id);
+  return id;
+}
+
 jobsRoutes.post('/', async (c) => {
   const config = loadEdgeConfig(c.env);
   const headerKey = idempotencyKeyHeader(c);
   const request = await readJsonBody(c, jobRequestSchema);
   const idempotencyKey = mergeIdempotencyKey(headerKey, request.idempotencyKey);
   if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
-  const input = await toEnqueueInput(config, { request, apiKeyId: c.get('apiKeyId'), scopes: c.get('scopes') });
+  const input = await toEnqueueInput(config, { request, apiKeyId: c.get('apiKeyId'), tenant: c.get('tenant'), scopes: c.get('scopes') });
   const outcome = await withBroker(() => enqueueJob(upstashClient(config.broker), input));
   const statusUrl = new URL(`/v1/jobs/${outcome.id}`, c.req.url).toString();
   c.header('location', statusUrl);
@@ -49,19 +61,27 @@ jobsRoutes.get('/', async (c) => {
   const config = loadEdgeConfig(c.env);
   const status = c.req.query('status') ?? 'failed';
   if (!(LISTABLE_STATES as readonly string[]).includes(status)) throw new InvalidQueryProblem('status', `must be one of ${LISTABLE_STATES.join(', ')}`);
-  const limit = Number(c.req.query('limit') ?? 50);
-  const offset = Number(c.req.query('cursor') ?? 0);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidQueryProblem('limit', 'must be an integer from 1 to 500');
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidQueryProblem('cursor', 'must be the nextCursor of a previous page');
-  const page = await withBroker(() => listJobs(upstashClient(config.broker), config.prefix, status as ListableState, offset, limit));
-  const next = offset + page.jobs.length;
-  return c.json({ status, total: page.total, jobs: page.jobs, nextCursor: next < page.total ? String(next) : null });
+  const limit = integerQuery(c.req.query('limit'), 50);
+  const cursor = integerQuery(c.req.query('cursor'), 0);
+  if (limit === undefined || limit < 1 || limit > 500) throw new InvalidQueryProblem('limit', 'must be an integer from 1 to 500');
+  if (cursor === undefined || cursor < 0) throw new InvalidQueryProblem('cursor', 'must be the nextCursor of a previous page');
+  const all = seesAllTenants(c);
+  // A tenant's page is filtered by its tag inside the script, over a bounded scan window.
+  const page = await withBroker(() => listJobs(upstashClient(config.broker), config.prefix, status as ListableState, {
+    cursor, limit, ...(all ? {} : { tag: c.get('tenant').tag }),
+  }));
+  return c.json({ status, total: all ? page.size : null, jobs: page.jobs, nextCursor: page.next === null ? null : String(page.next) });
 });
+
+/** Whole decimal numbers only: `Number()` would also take `1e3`, `0x10` or ` 5 `. */
+function integerQuery(raw: string | undefined, fallback: number): number | undefined {
+  if (raw === undefined) return fallback;
+  return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+}
 
 jobsRoutes.get('/:id', async (c) => {
   const config = loadEdgeConfig(c.env);
-  const id = c.req.param('id');
-  if (!isJobId(id)) throw jobNotFound(id);
+  const id = accessibleJobId(c);
   const waitParam = c.req.query('wait');
   const wait = waitParam === undefined ? 0 : Number(waitParam);
   if (!Number.isFinite(wait) || wait < 0 || wait > MAX_WAIT_SECONDS) throw new InvalidQueryProblem('wait', `must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}`);

@@ -12,11 +12,15 @@ export interface CallbackJobData {
   event: 'job.completed' | 'job.failed';
   /** For `job.failed`: the final failure reason. */
   error?: string;
+  /** The scrape job's tenant: picks the signing secret (QUARRY_CALLBACK_SECRETS). */
+  tenant?: string;
 }
 
 export interface CallbackBody {
   event: CallbackJobData['event'];
   jobId: string;
+  /** Whose job it was, so a receiver can refuse callbacks of jobs that are not its tenant's. */
+  tenant?: string;
   result?: JobResult;
   error?: string;
   /** When this delivery attempt was made (ISO). */

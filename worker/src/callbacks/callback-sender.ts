@@ -2,10 +2,13 @@
  * @module worker/callbacks/callback-sender
  * One delivery attempt of a result callback: POST the signed body through the SSRF guard,
  * record the attempt in the result store, and classify the outcome for BullMQ's retry.
+ * Signed with the job's tenant's secret when it has one, so one tenant cannot make Quarry sign
+ * bodies that another tenant's receiver accepts.
  */
 import type { Redis } from 'ioredis';
 import { request, type Dispatcher } from 'undici';
 import { callbackStatusKey } from '../../../shared/callback-keys.ts';
+import { idTag, tenantTag } from '../../../shared/tenant.ts';
 import { signQuarry } from '../../../shared/webhook-signature.ts';
 import { NonRetryableError, RetryableError } from '../errors/index.ts';
 import type { ResultStore } from '../result-store.ts';
@@ -15,8 +18,10 @@ export interface CallbackSenderOptions {
   results: Redis;
   resultStore: ResultStore;
   prefix: string;
-  /** Secrets from QUARRY_CALLBACK_SECRET; the first one signs. */
+  /** Secrets from QUARRY_CALLBACK_SECRET, for tenants without their own; the first one signs. */
   secrets: string[];
+  /** Per-tenant secrets from QUARRY_CALLBACK_SECRETS; the first of each list signs. */
+  tenantSecrets?: Record<string, string[]>;
   userAgent: string;
   /** How long the bookkeeping hash lives (same as results). */
   ttlSeconds: number;
@@ -26,8 +31,8 @@ export interface CallbackSenderOptions {
 }
 
 export class CallbackNotConfiguredError extends NonRetryableError {
-  constructor() {
-    super('Result callback not sent: QUARRY_CALLBACK_SECRET is not set, and callbacks are always signed');
+  constructor(tenant: string | undefined) {
+    super(`Result callback not sent: callbacks are always signed, and neither QUARRY_CALLBACK_SECRETS has an entry for ${tenant ? `tenant "${tenant}"` : 'this job (it has no tenant)'} nor is QUARRY_CALLBACK_SECRET set`);
   }
 }
 
@@ -44,7 +49,16 @@ export class CallbackGoneError extends NonRetryableError {
 }
 
 export function createCallbackSender(options: CallbackSenderOptions) {
-  const { results, resultStore, prefix, secrets, userAgent, ttlSeconds, checkUrl, dispatcher, timeoutMs = 10_000 } = { ...options };
+  const { results, resultStore, prefix, secrets, tenantSecrets = {}, userAgent, ttlSeconds, checkUrl, dispatcher, timeoutMs = 10_000 } = { ...options };
+  // Tenants with a secret, by the tag their job ids start with: names the tenant of a callback
+  // queued without one (by a worker from before tenants, during a rolling deploy).
+  const tenantsByTag = Promise.all(Object.keys(tenantSecrets).map(async (tenant) => [await tenantTag(tenant), tenant] as const)).then((pairs) => new Map(pairs));
+
+  async function tenantOf(data: CallbackJobData): Promise<string | undefined> {
+    if (data.tenant) return data.tenant;
+    const tag = idTag(data.jobId);
+    return tag ? (await tenantsByTag).get(tag) : undefined;
+  }
 
   async function record(jobId: string, fields: Record<string, string | number>) {
     const key = callbackStatusKey(prefix, jobId);
@@ -52,8 +66,11 @@ export function createCallbackSender(options: CallbackSenderOptions) {
   }
 
   return async function deliver(data: CallbackJobData, attempt: number): Promise<number> {
-    if (secrets.length === 0 || !secrets[0]) throw new CallbackNotConfiguredError();
+    const tenant = await tenantOf(data);
+    const secret = (tenant === undefined ? undefined : tenantSecrets[tenant]?.[0]) ?? secrets[0];
+    if (!secret) throw new CallbackNotConfiguredError(tenant);
     const payload: CallbackBody = { event: data.event, jobId: data.jobId, sentAt: new Date().toISOString() };
+    if (tenant !== undefined) payload.tenant = tenant;
     if (data.event === 'job.completed') {
       const result = await resultStore.get(data.jobId);
       if (result) payload.result = result;
@@ -69,7 +86,7 @@ export function createCallbackSender(options: CallbackSenderOptions) {
         method: 'POST', body, dispatcher, signal: AbortSignal.timeout(timeoutMs),
         headers: {
           'content-type': 'application/json', 'user-agent': userAgent,
-          'quarry-signature': await signQuarry(secrets[0], body), 'quarry-delivery': `cb-${data.jobId}`, 'quarry-attempt': String(attempt),
+          'quarry-signature': await signQuarry(secret, body), 'quarry-delivery': `cb-${data.jobId}`, 'quarry-attempt': String(attempt),
         },
       });
       status = response.statusCode;

@@ -25,13 +25,13 @@ export function createJobOutcomes(options: JobOutcomesOptions): JobOutcomes {
   return {
     async completed(job, data) {
       if (data.batchId) await recordBatchOutcome(broker, prefix, data.batchId, job.id!, 'completed');
-      if (data.request.callbackUrl) await callbacks.enqueue({ jobId: job.id!, callbackUrl: data.request.callbackUrl, event: 'job.completed' });
+      if (data.request.callbackUrl) await callbacks.enqueue({ jobId: job.id!, callbackUrl: data.request.callbackUrl, event: 'job.completed', ...(data.tenant ? { tenant: data.tenant } : {}) });
     },
     async failed(job, error) {
       const data = job.data as Partial<JobData> | undefined;
       if (data?.batchId) await recordBatchOutcome(broker, prefix, data.batchId, job.id!, 'failed');
       const callbackUrl = data?.request?.callbackUrl;
-      if (callbackUrl) await callbacks.enqueue({ jobId: job.id!, callbackUrl, event: 'job.failed', error: error.message.slice(0, 1000) });
+      if (callbackUrl) await callbacks.enqueue({ jobId: job.id!, callbackUrl, event: 'job.failed', error: error.message.slice(0, 1000), ...(data?.tenant ? { tenant: data.tenant } : {}) });
     },
   };
 }
