@@ -17,14 +17,17 @@ describe('POST /v1/hooks/:name (Quarry-Signature)', () => {
   it('turns a signed {urls} payload into jobs, with either rotation secret, and ignores a redelivery', async () => {
     const edge = edgeHarness(hookEnv);
     const body = JSON.stringify({ urls: ['https://e.com/a', 'https://e.com/b'] });
-    for (const secret of ['old-secret', 'new-secret']) {
-      const signature = await signQuarry(secret, body);
+    const now = Math.floor(Date.now() / 1000);
+    // Two deliveries of the same body, one second apart, each signed with one of the secrets.
+    for (const [secret, t] of [['old-secret', now - 1], ['new-secret', now]] as const) {
+      const signature = await signQuarry(secret, body, t);
       const res = await edge.request('POST', '/v1/hooks/deploys', { raw: body, auth: null, headers: { 'content-type': 'application/json', 'quarry-signature': signature } });
       expect(res.status).toBe(202);
-      const accepted = await res.json<{ count: number }>();
-      expect(accepted.count).toBe(2);
+      const accepted = await res.json<{ count: number; duplicate: boolean }>();
+      expect(accepted).toMatchObject({ count: 2, duplicate: false });
       const again = await edge.request('POST', '/v1/hooks/deploys', { raw: body, auth: null, headers: { 'content-type': 'application/json', 'quarry-signature': signature } });
-      expect(await again.json()).toMatchObject({ count: 0, deduplicated: 2 });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ count: 0, deduplicated: 2, duplicate: true });
     }
     expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(4);
   });
@@ -68,8 +71,66 @@ describe('POST /v1/hooks/:name (GitHub X-Hub-Signature-256)', () => {
   });
 });
 
+/** What completed-job retention leaves after an hour: no job hashes, no wait list entries. */
+async function dropJobs(edge: ReturnType<typeof edgeHarness>) {
+  const jobKeys = (await edge.keys()).filter((key) => /:scrape:[0-9a-f]{12}\./.test(key));
+  if (jobKeys.length > 0) await edge.broker.del(...jobKeys);
+  await edge.broker.del(`${edge.prefix}:scrape:wait`);
+}
+
 const post = (edge: ReturnType<typeof edgeHarness>, hook: string, body: string, headers: Record<string, string>) =>
   edge.request('POST', `/v1/hooks/${hook}`, { raw: body, auth: null, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('webhook replay protection', () => {
+  it('quarry: a captured delivery replayed with another v1= appended is a duplicate, also after its jobs are gone', async () => {
+    const edge = edgeHarness(hookEnv);
+    const body = JSON.stringify({ url: 'https://e.com/replay' });
+    const signature = await signQuarry('new-secret', body);
+    expect((await post(edge, 'deploys', body, { 'quarry-signature': signature })).status).toBe(202);
+    await dropJobs(edge);
+    for (const replayed of [signature, `${signature},v1=${'ab'.repeat(32)}`, `v1=${'cd'.repeat(32)},${signature}`, signature.replace(/^t=(\d+)/, 't=0$1')]) {
+      const res = await post(edge, 'deploys', body, { 'quarry-signature': replayed });
+      expect(res.status, replayed).toBe(200);
+      expect(await res.json()).toMatchObject({ duplicate: true, count: 0 });
+    }
+    expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(0);
+    expect((await edge.keys()).filter((key) => /:scrape:[0-9a-f]{12}\./.test(key))).toEqual([]);
+  });
+
+  it('github: a delivery is remembered for 72 h, whatever X-GitHub-Delivery says (GitHub does not sign it)', async () => {
+    const edge = edgeHarness(hookEnv);
+    const body = JSON.stringify({ repository: { html_url: 'https://github.example/acme/replay' } });
+    const headers = { 'x-hub-signature-256': await octokitSign('gh-secret', body), 'x-github-delivery': 'delivery-1' };
+    const first = await post(edge, 'github', body, headers);
+    expect(first.status).toBe(202);
+    const { jobs } = await first.json<{ jobs: { id: string }[] }>();
+    await dropJobs(edge);
+    for (const delivery of ['delivery-1', 'delivery-forged']) {
+      const res = await post(edge, 'github', body, { ...headers, 'x-github-delivery': delivery });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ duplicate: true, count: 0, jobs: [{ id: jobs[0]!.id, duplicate: true }] });
+    }
+    expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(0);
+    const [marker] = (await edge.keys()).filter((key) => key.includes(':hook-delivery:github:'));
+    expect(await edge.broker.ttl(marker!)).toBeGreaterThan(72 * 3600 - 60);
+  });
+
+  it("a failed enqueue forgets the delivery, so the sender's retry creates the jobs", async () => {
+    const edge = edgeHarness(hookEnv);
+    const body = JSON.stringify({ urls: ['https://e.com/r1', 'https://e.com/r2'] });
+    const signature = await signQuarry('new-secret', body);
+    // BullMQ's add script INCRs the id counter first: a non-number there fails every enqueue
+    // before it writes anything.
+    await edge.broker.set(`${edge.prefix}:scrape:id`, 'not-a-number');
+    expect((await post(edge, 'deploys', body, { 'quarry-signature': signature })).status).toBe(503);
+    expect((await edge.keys()).filter((key) => key.includes(':hook-delivery:'))).toEqual([]);
+    await edge.broker.del(`${edge.prefix}:scrape:id`);
+    const retry = await post(edge, 'deploys', body, { 'quarry-signature': signature });
+    expect(retry.status).toBe(202);
+    expect(await retry.json()).toMatchObject({ count: 2, duplicate: false });
+    expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(2);
+  });
+});
 
 describe('hook tenants', () => {
   it('a hook\'s jobs belong to its tenant: hook-<name> by default, or the one it names', async () => {

@@ -75,6 +75,6 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   r.registerPath(createRoute({
     method: 'post', path: '/v1/hooks/{name}', summary: 'Signed webhook trigger (Quarry-Signature or X-Hub-Signature-256)',
     request: { params: z.object({ name: z.string() }), body: { required: true, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
-    responses: { 202: json('Jobs created', s.hookAcceptedSchema), 400: common[400], 401: problem('Bad signature or replayed timestamp'), 404: problem('Unknown hook'), 503: common[503] },
+    responses: { 200: json('A replayed delivery: nothing created (duplicate: true)', s.hookAcceptedSchema), 202: json('Jobs created', s.hookAcceptedSchema), 400: common[400], 401: problem('Bad signature or replayed timestamp'), 404: problem('Unknown hook'), 503: common[503] },
   }));
 }

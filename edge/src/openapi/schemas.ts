@@ -57,6 +57,8 @@ export const batchViewSchema = z.object({
 }).meta({ id: 'BatchView' });
 
 export const hookAcceptedSchema = z.object({
-  hook: z.string(), count: z.number(), deduplicated: z.number(),
+  hook: z.string(),
+  duplicate: z.boolean().describe('True for a replayed delivery (the same signed content within the replay window): nothing was created'),
+  count: z.number(), deduplicated: z.number(),
   jobs: z.array(z.object({ id: z.string(), duplicate: z.boolean(), statusUrl: z.url() })),
 }).meta({ id: 'HookAccepted' });

@@ -1,14 +1,16 @@
 /**
  * @module edge/routes/hooks
  * `POST /v1/hooks/:name`: a signed delivery from a third party becomes jobs of the hook's
- * tenant. Authenticated by its signature, not an API key; a redelivery (same delivery id)
- * creates no new jobs.
+ * tenant. Authenticated by its signature, not an API key. A replayed delivery (the same signed
+ * content within the replay window) answers 200 with `duplicate: true` and creates nothing.
+ * Two broker round trips: the delivery marker, then the enqueue (delivery-marker.ts).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
 import { resolveTenant, type Tenant } from '../../../shared/tenant.ts';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
+import { claimDelivery, deliveryMarkerKey } from '../hooks/delivery-marker.ts';
 import { extractUrls, loadHooks } from '../hooks/hook-config.ts';
 import { verifyHookSignature } from '../hooks/verify-hook-signature.ts';
 import { MalformedJsonProblem, NotFoundProblem, ValidationProblem } from '../problems/problems.ts';
@@ -35,7 +37,7 @@ hooksRoutes.post('/:name', async (c) => {
   if (!hook) throw new NotFoundProblem(`No webhook named "${name}": hooks are defined in QUARRY_HOOKS.`);
   // The signature covers the exact bytes received, so verify before parsing anything.
   const body = await c.req.text();
-  const { deliveryId } = await verifyHookSignature(hook, c.env, c.req.raw.headers, body);
+  const delivery = await verifyHookSignature(hook, c.env, c.req.raw.headers, body);
   let payload: unknown;
   try { payload = JSON.parse(body); } catch { throw new MalformedJsonProblem(); }
 
@@ -49,14 +51,29 @@ hooksRoutes.post('/:name', async (c) => {
   });
 
   const tenant = await hookTenant(name, hook.tenant);
-  const deliveryJobBase = await idempotentJobId(tenant, `${name}\n${deliveryId}`, 'h');
+  // Ids from the delivery: a replay names the same jobs, also when it races the original.
+  const deliveryJobBase = await idempotentJobId(tenant, `${name}\n${delivery.deliveryId}`, 'h');
   const inputs = await Promise.all(requests.map((request, index) =>
     toEnqueueInput(config, { request, apiKeyId: `hook:${name}`, tenant, jobId: `${deliveryJobBase}-${index}` })));
-  const outcomes = await withBroker(() => enqueueBatch(upstashClient(config.broker), inputs));
+  const jobView = (id: string, duplicate: boolean) => ({ id, duplicate, statusUrl: new URL(`/v1/jobs/${id}`, c.req.url).toString() });
+
+  const broker = upstashClient(config.broker);
+  const claim = await withBroker(() => claimDelivery(broker, deliveryMarkerKey(config.prefix, name, delivery.deliveryId), delivery.replayWindowSeconds));
+  if (!claim.fresh) {
+    return c.json({ hook: name, duplicate: true, count: 0, deduplicated: inputs.length, jobs: inputs.map((input) => jobView(input.jobId, true)) }, 200);
+  }
+  let outcomes;
+  try {
+    outcomes = await withBroker(() => enqueueBatch(broker, inputs, { prelude: (pipeline) => claim.confirm(pipeline) }));
+  } catch (error) {
+    await claim.release();
+    throw error;
+  }
   return c.json({
     hook: name,
+    duplicate: false,
     count: outcomes.filter((o) => !o.duplicate).length,
     deduplicated: outcomes.filter((o) => o.duplicate).length,
-    jobs: outcomes.map((o) => ({ id: o.id, duplicate: o.duplicate, statusUrl: new URL(`/v1/jobs/${o.id}`, c.req.url).toString() })),
+    jobs: outcomes.map((o) => jobView(o.id, o.duplicate)),
   }, 202);
 });
