@@ -28,6 +28,7 @@ const edgeConfigSchema = z.object({
   QUARRY_CANONICAL_DROP_PARAMS: z.string().default('utm_*,fbclid,gclid'),
   QUARRY_QUOTA_REQUESTS: count(0),
   QUARRY_QUOTA_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  QUARRY_MAX_SSE_STREAMS: count(5),
 });
 
 export interface EdgeConfig {
@@ -45,6 +46,8 @@ export interface EdgeConfig {
   canonicalUrl: { sortQuery: boolean; dropParams: string[] };
   /** Requests per API key per window (0 = no quota). */
   quota: { requests: number; windowSeconds: number };
+  /** Event streams (SSE) one API key may hold open at once, fleet-wide (0 = no cap). */
+  maxSseStreams: number;
 }
 
 const cache = new WeakMap<object, EdgeConfig>();
@@ -75,6 +78,7 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
       dropParams: e.QUARRY_CANONICAL_DROP_PARAMS.split(',').map((p) => p.trim()).filter(Boolean),
     },
     quota: { requests: e.QUARRY_QUOTA_REQUESTS, windowSeconds: e.QUARRY_QUOTA_WINDOW_SECONDS },
+    maxSseStreams: e.QUARRY_MAX_SSE_STREAMS,
   };
   cache.set(env, config);
   return config;

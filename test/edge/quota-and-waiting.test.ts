@@ -2,7 +2,7 @@
  * Quotas (@upstash/ratelimit) and waiting for a job (long-poll, SSE) inside workerd.
  */
 import { describe, expect, it } from 'vitest';
-import { edgeHarness } from './edge-harness.ts';
+import { edgeHarness, testKeys } from './edge-harness.ts';
 
 describe('quota', () => {
   it('answers 429 with Retry-After and RateLimit headers past the per-key limit', async () => {
@@ -53,5 +53,49 @@ describe('waiting for a job', () => {
       text += decoder.decode(chunk.value);
     }
     expect(text).toMatch(/event: failed\ndata: .*"error":"boom"/);
+  });
+});
+
+describe('event streams per API key', () => {
+  const open = async (edge: ReturnType<typeof edgeHarness>, id: string, auth?: string) => edge.request('GET', `/v1/jobs/${id}/events`, auth ? { auth } : {});
+
+  it('past QUARRY_MAX_SSE_STREAMS a key gets a 429 saying how many are open; a closed stream frees its slot', async () => {
+    const edge = edgeHarness({ QUARRY_MAX_SSE_STREAMS: '2' });
+    const { a1, a2 } = testKeys();
+    const { id } = await (await edge.request('POST', '/v1/jobs', { body: { url: 'https://e.com/sse-cap' }, auth: a1 })).json<{ id: string }>();
+    const first = await open(edge, id, a1);
+    const second = await open(edge, id, a1);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const refused = await open(edge, id, a1);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ open: 2, max: 2, detail: expect.stringMatching(/2 event streams open/) });
+    // The cap is per key: the tenant's other key has slots of its own.
+    const otherKey = await open(edge, id, a2);
+    expect(otherKey.status).toBe(200);
+    await first.body!.cancel();
+    const deadline = Date.now() + 5000;
+    let again = await open(edge, id, a1);
+    while (again.status === 429 && Date.now() < deadline) {
+      await again.body?.cancel();
+      again = await open(edge, id, a1);
+    }
+    expect(again.status).toBe(200);
+    await Promise.all([second.body!.cancel(), otherKey.body!.cancel(), again.body!.cancel()]);
+  });
+
+  it('a slot whose stream died without giving it back expires by itself', async () => {
+    const edge = edgeHarness({ QUARRY_MAX_SSE_STREAMS: '1' });
+    const { id } = await (await edge.request('POST', '/v1/jobs', { body: { url: 'https://e.com/sse-ghost' } })).json<{ id: string }>();
+    const first = await open(edge, id);
+    expect(first.status).toBe(200);
+    // What a killed isolate leaves: its slot, until the expiry it was scored with.
+    const [setKey] = (await edge.keys()).filter((key) => key.includes(':sse:'));
+    const [member] = await edge.broker.zrange(setKey!, 0, 0);
+    await edge.broker.zadd(setKey!, { score: Date.now() - 1, member: member as string });
+    const second = await open(edge, id);
+    expect(second.status).toBe(200);
+    await Promise.all([first.body!.cancel(), second.body!.cancel()]);
   });
 });

@@ -47,7 +47,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   }));
   r.registerPath(createRoute({
     method: 'get', path: '/v1/jobs/{id}/events', summary: 'Server-Sent Events: status, progress, completed | failed', security: secured,
-    request: { params: idParam }, responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, 404: problem('Unknown job'), ...common },
+    request: { params: idParam }, responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, 404: problem('Unknown job'), 429: problem('The key holds QUARRY_MAX_SSE_STREAMS streams open already'), ...common },
   }));
   r.registerPath(createRoute({
     method: 'post', path: '/v1/batches', summary: 'Enqueue up to 10,000 jobs (all-or-nothing validation)', security: secured,

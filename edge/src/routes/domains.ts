@@ -16,9 +16,13 @@ import { readJsonBody } from './read-json-body.ts';
 
 export const domainsRoutes = new OpenAPIHono<AppEnv>();
 
-/** `Example.COM` and `example.com:443`? The key is what the workers use: lower-case host[:port]. */
+/**
+ * `Example.COM` and `example.com:443`? The key is what the workers use: lower-case host[:port].
+ * Hono has already percent-decoded the parameter (keeping it as sent when that fails): decoding
+ * it again turned `/v1/domains/%25` into a URIError and a 500.
+ */
 function domainParam(raw: string): string {
-  const domain = decodeURIComponent(raw).trim().toLowerCase().replace(/\.$/, '');
+  const domain = raw.trim().toLowerCase().replace(/\.$/, '');
   try {
     return assertDomainKey(domain);
   } catch {
