@@ -1,26 +1,78 @@
 /**
  * @module shared/batch-keys
- * Where a batch's record lives in the broker and how a worker records that one of its jobs
- * finished. Counters are idempotent: a job that completes twice (stalled and re-run) counts once.
+ * Where a batch's record lives in the broker and how its counters move. Every counter is
+ * idempotent: an item is accounted once (items bitmap, set by the add-job script), and a job's
+ * final outcome (completed, failed, cancelled) is counted once (done set), however often the
+ * request, the job or the outcome is repeated.
+ *
+ * Record fields: `items` (the batch's size), `total` (items that created a job), `deduplicated`
+ * (items that matched an existing job), `completed`, `failed`, `cancelled`, `createdAt`,
+ * `submittedBy`. By construction total + deduplicated <= items, and
+ * completed + failed + cancelled <= total.
  */
 
-/** Hash with `total`, `deduplicated`, `createdAt`, `submittedBy`, `completed`, `failed`. */
+/** Hash with the fields listed in the module comment. */
 export function batchKey(prefix: string, batchId: string): string {
   return `${prefix}:batch:${batchId}`;
 }
 
-/** Set of job ids already counted as finished. */
+/** Set of job ids already counted as finished (completed, failed or cancelled). */
 export function batchDoneKey(prefix: string, batchId: string): string {
-  return `${prefix}:batch:${batchId}:done`;
+  return `${batchKey(prefix, batchId)}:done`;
+}
+
+/** Bitmap: bit i is 1 once item i of the batch is accounted (its job added or matched). */
+export function batchItemsKey(prefix: string, batchId: string): string {
+  return `${batchKey(prefix, batchId)}:items`;
+}
+
+/** Hash: item index → job id, for items that matched an existing job (answered again on a replay). */
+export function batchDedupKey(prefix: string, batchId: string): string {
+  return `${batchKey(prefix, batchId)}:dedup`;
+}
+
+/** The ledger keys the add-job script takes after BullMQ's, in its order. */
+export function batchLedgerKeys(prefix: string, batchId: string): [record: string, items: string, dedup: string] {
+  return [batchKey(prefix, batchId), batchItemsKey(prefix, batchId), batchDedupKey(prefix, batchId)];
 }
 
 /** How long a batch record outlives its last update (seconds). */
 export const BATCH_TTL_SECONDS = 7 * 24 * 3600;
 
+export type BatchOutcomeField = 'completed' | 'failed' | 'cancelled';
+
+/**
+ * Lua functions for scripts that only learn the batch from the job's data (cancel, retry, the
+ * failed-job sweeper), so they build the keys from the queue prefix as `batchKey` does: the
+ * prefix's hash tag keeps them in the job's cluster slot, as BullMQ's own scripts do with the
+ * job keys they derive. `quarryBatchRecord` refuses ids that `isJobId` would (no key injection).
+ *   quarryBatchOutcome(record, jobId, field, ttl) → 1 counted, 0 already counted or no record
+ *   quarryBatchReopen(record, jobId)              → a failed job re-queued: uncount its failure
+ */
+export const BATCH_OUTCOME_LUA_FUNCTIONS = `
+local function quarryBatchRecord(prefix, batchId)
+  if type(batchId) ~= "string" or not string.match(batchId, "^[%w%._%-]+$") then return nil end
+  return prefix .. ":batch:" .. batchId
+end
+local function quarryBatchOutcome(record, jobId, field, ttl)
+  if not record or redis.call("EXISTS", record) == 0 then return 0 end
+  if redis.call("SADD", record .. ":done", jobId) == 0 then return 0 end
+  redis.call("HINCRBY", record, field, 1)
+  redis.call("EXPIRE", record, ttl)
+  redis.call("EXPIRE", record .. ":done", ttl)
+  return 1
+end
+local function quarryBatchReopen(record, jobId)
+  if record and redis.call("SREM", record .. ":done", jobId) == 1 then
+    redis.call("HINCRBY", record, "failed", -1)
+  end
+end
+`;
+
 /**
  * Lua `recordBatchOutcome-2`
  *   KEYS[1] batch hash, KEYS[2] done set
- *   ARGV[1] job id, ARGV[2] outcome field (`completed` | `failed`), ARGV[3] ttl seconds
+ *   ARGV[1] job id, ARGV[2] outcome field (`completed` | `failed` | `cancelled`), ARGV[3] ttl seconds
  * Returns 1 when counted, 0 when this job was already counted or the batch is unknown.
  */
 export const RECORD_BATCH_OUTCOME_LUA = `

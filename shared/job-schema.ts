@@ -101,6 +101,8 @@ export const jobDataSchema = z.object({
   tenant: z.string().optional(),
   /** The batch this job belongs to, if any (its counters are updated when the job finishes). */
   batchId: z.string().optional(),
+  /** The URL's politeness domain (`domainKey`): cancelling the job frees the slot it reserved there. */
+  domain: z.string().optional(),
 });
 export type JobData = z.infer<typeof jobDataSchema>;
 

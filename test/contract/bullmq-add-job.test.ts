@@ -9,8 +9,10 @@ import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { enqueueJob, type EnqueueInput } from '../../edge/src/queue/enqueue-job.ts';
-import { enqueueBatch } from '../../edge/src/queue/enqueue-batch.ts';
+import { enqueueBatch, enqueueBatchItems } from '../../edge/src/queue/enqueue-batch.ts';
 import { buildJobOptions } from '../../edge/src/queue/job-options.ts';
+import { batchDedupKey, batchItemsKey, batchKey } from '../../shared/batch-keys.ts';
+import { domainKey } from '../../shared/domain-key.ts';
 import { jobRequestSchema, type JobRequestInput } from '../../shared/job-schema.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
 import { startBrokerStack, type BrokerStack } from '../support/broker-stack.ts';
@@ -47,7 +49,7 @@ describe('edge enqueue vs Queue.add', () => {
     ].entries()) {
       const edgeInput = input(prefix, `edge-${n}`, request);
       await enqueueJob(upstash, edgeInput);
-      const data = { request: edgeInput.request, acceptedAt: edgeInput.now, submittedBy: 'abc123' };
+      const data = { request: edgeInput.request, acceptedAt: edgeInput.now, submittedBy: 'abc123', domain: domainKey(edgeInput.request.url) };
       const { jobId: _ignored, ...opts } = buildJobOptions(edgeInput.request, `bull-${n}`, options);
       await queue.add(edgeInput.request.mode, data, { ...opts, jobId: `bull-${n}`, timestamp: edgeInput.now } as never);
 
@@ -75,6 +77,38 @@ describe('edge enqueue vs Queue.add', () => {
     expect(await redis.llen(`${prefix}:${QUEUE_NAME}:wait`)).toBe(1);
     const stored = JSON.parse((await redis.hget(`${prefix}:${QUEUE_NAME}:ik-same`, 'data'))!);
     expect(stored.request.url).toBe('https://example.com/x');
+  });
+
+  it('a batch item stores what Queue.add stores, and its ledger counts it once however often it is sent', async () => {
+    const prefix = newPrefix();
+    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix });
+    const requests = [
+      { url: 'https://example.com/s' }, { url: 'https://example.com/d', delayMs: 5000 }, { url: 'https://example.com/p', priority: 3 },
+      { url: 'https://example.com/again' },
+    ];
+    const inputs = requests.map((request, n) => ({ ...input(prefix, n === 3 ? 'b-x-0' : `b-x-${n}`, request), batchId: 'b-x' }));
+    const ledger = { prefix, batchId: 'b-x', ttlSeconds: 60, fields: { items: inputs.length } };
+    const first = await enqueueBatchItems(upstash, inputs, ledger);
+    const second = await enqueueBatchItems(upstash, inputs, ledger, { chunkSize: 3 });
+    expect(first.map((o) => [o.id, o.duplicate, o.replayed])).toEqual([['b-x-0', false, false], ['b-x-1', false, false], ['b-x-2', false, false], ['b-x-0', true, false]]);
+    expect(second.map((o) => [o.id, o.duplicate, o.replayed])).toEqual([['b-x-0', true, true], ['b-x-1', true, true], ['b-x-2', true, true], ['b-x-0', true, true]]);
+    expect(await redis.hgetall(batchKey(prefix, 'b-x'))).toEqual({ items: '4', total: '3', deduplicated: '1' });
+    expect(await redis.getbit(batchItemsKey(prefix, 'b-x'), 3)).toBe(1);
+    expect(await redis.hgetall(batchDedupKey(prefix, 'b-x'))).toEqual({ 3: 'b-x-0' });
+    expect(await redis.ttl(batchItemsKey(prefix, 'b-x'))).toBeGreaterThan(0);
+    for (const [n, edgeInput] of inputs.slice(0, 3).entries()) {
+      const { jobId: _ignored, ...opts } = buildJobOptions(edgeInput.request, `bull-${n}`, options);
+      const data = { request: edgeInput.request, acceptedAt: edgeInput.now, submittedBy: 'abc123', batchId: 'b-x', domain: 'example.com' };
+      await queue.add(edgeInput.request.mode, data, { ...opts, jobId: `bull-${n}`, timestamp: edgeInput.now } as never);
+      const edgeHash = await redis.hgetall(`${prefix}:${QUEUE_NAME}:b-x-${n}`);
+      const bullHash = await redis.hgetall(`${prefix}:${QUEUE_NAME}:bull-${n}`);
+      expect(JSON.parse(edgeHash.data!)).toEqual(JSON.parse(bullHash.data!));
+      const bullOpts = JSON.parse(bullHash.opts!);
+      delete bullOpts.timestamp;
+      expect({ ...JSON.parse(edgeHash.opts!), jobId: 'x' }).toEqual({ ...bullOpts, jobId: 'x' });
+    }
+    await queue.obliterate({ force: true });
+    await queue.close();
   });
 
   it('costs one REST round trip per enqueue once the script is cached', async () => {

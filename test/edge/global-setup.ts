@@ -18,8 +18,9 @@ export default async function setup(project: TestProject) {
     once(lines, 'line'),
     once(child, 'exit').then(([code]) => { throw new Error(`broker stack exited with code ${code}`); }),
   ])) as [string];
-  const stack = JSON.parse(line) as { brokerRestUrl: string; resultsRestUrl: string; restToken: string };
+  const stack = JSON.parse(line) as { brokerRestUrl: string; brokerFaultProxyUrl: string; resultsRestUrl: string; restToken: string };
   project.provide('brokerRestUrl', stack.brokerRestUrl);
+  project.provide('brokerFaultProxyUrl', stack.brokerFaultProxyUrl);
   project.provide('resultsRestUrl', stack.resultsRestUrl);
   project.provide('restToken', stack.restToken);
   project.provide('apiKey', TEST_API_KEY);
@@ -32,6 +33,8 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     brokerRestUrl: string;
+    /** test/support/fault-proxy.ts in front of the broker's REST server. */
+    brokerFaultProxyUrl: string;
     resultsRestUrl: string;
     restToken: string;
     apiKey: string;

@@ -4,16 +4,20 @@
  * callers that must not load ioredis themselves (the workerd test project's global setup).
  */
 import { startBrokerStack } from './broker-stack.ts';
+import { startFaultProxy } from './fault-proxy.ts';
 
 const stack = await startBrokerStack();
+// In front of the broker's REST server, for tests that make the broker fail on the Nth request.
+const faultProxy = await startFaultProxy(stack.broker.rest.url);
 process.stdout.write(`${JSON.stringify({
   brokerRestUrl: stack.broker.rest.url,
+  brokerFaultProxyUrl: faultProxy.url,
   resultsRestUrl: stack.results.rest.url,
   restToken: stack.broker.rest.token,
   brokerRedisUrl: stack.broker.redis.url,
   resultsRedisUrl: stack.results.redis.url,
 })}\n`);
-const stop = () => void stack.stop().then(() => process.exit(0));
+const stop = () => void faultProxy.close().then(() => stack.stop()).then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
 // The parent closing our stdin means it is gone: stop rather than leak servers.

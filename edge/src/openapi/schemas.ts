@@ -45,15 +45,19 @@ export const jobChangeSchema = z.object({ id: z.string(), status: z.string(), pr
 
 export const batchAcceptedSchema = z.object({
   batchId: z.string(),
-  count: z.number().describe('Jobs created'),
-  deduplicated: z.number().describe('Items that matched an existing job'),
+  idempotencyKey: z.string().describe('Send it as Idempotency-Key to repeat this request without duplicates (made up by the edge when the request had none)'),
+  count: z.number().describe('Jobs this request created'),
+  deduplicated: z.number().describe('Items of this request that matched an existing job (replayed ones included); nothing new was stored for them'),
+  replayed: z.number().describe('Items an earlier request with this key had already enqueued (a retry after a 503)'),
   statusUrl: z.url(),
   jobs: z.array(z.object({ id: z.string(), duplicate: z.boolean() })).describe('One entry per item, in order'),
 }).meta({ id: 'BatchAccepted' });
 
 export const batchViewSchema = z.object({
-  batchId: z.string(), total: z.number(), deduplicated: z.number(), completed: z.number(), failed: z.number(),
-  pending: z.number(), progress: z.number(), state: z.enum(['running', 'finished']), createdAt: z.string(),
+  batchId: z.string(), items: z.number(), total: z.number().describe('completed + failed + cancelled + pending'),
+  deduplicated: z.number(), unaccounted: z.number().describe('Items not enqueued yet (a POST failed part-way: retry it with its Idempotency-Key)'),
+  completed: z.number(), failed: z.number(), cancelled: z.number(), pending: z.number(), progress: z.number(),
+  state: z.enum(['incomplete', 'running', 'finished']), createdAt: z.string(),
 }).meta({ id: 'BatchView' });
 
 export const hookAcceptedSchema = z.object({

@@ -1,22 +1,34 @@
 /**
  * @module edge/queue/batch-records
- * Reading a batch's progress: one HGETALL of the record the edge wrote and workers update.
+ * Reading a batch's progress: one HGETALL of the record the edge's add-job script and the
+ * workers update (field meanings in shared/batch-keys.ts).
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { batchKey } from '../../../shared/batch-keys.ts';
 import { hashReplyToRecord } from '../../../shared/hash-reply.ts';
 
+export type BatchState = 'incomplete' | 'running' | 'finished';
+
 export interface BatchView {
   batchId: string;
+  /** Items the batch was submitted with. */
+  items: number;
+  /** Items that created a job: completed + failed + cancelled + pending. */
   total: number;
+  /** Items that matched an existing job (idempotency key or dedupe window); not in `total`. */
   deduplicated: number;
+  /** Items not enqueued yet: a POST failed part-way; retrying it with its Idempotency-Key adds them. */
+  unaccounted: number;
   completed: number;
   failed: number;
+  /** Cancelled with DELETE /v1/jobs/:id before they ran. */
+  cancelled: number;
   /** Not yet finished: waiting, delayed, active or retrying. */
   pending: number;
-  /** Finished share, 0–100. */
+  /** Finished share of `total`, 0–100. */
   progress: number;
-  state: 'running' | 'finished';
+  /** `incomplete` while items are unaccounted, then `running` until every job has finished. */
+  state: BatchState;
   createdAt: string;
 }
 
@@ -25,16 +37,24 @@ export async function readBatch(redis: Redis, prefix: string, batchId: string): 
   if (Object.keys(record).length === 0) return undefined;
   const num = (name: string) => Number(record[name] ?? 0);
   const total = num('total');
-  const finished = num('completed') + num('failed');
+  const deduplicated = num('deduplicated');
+  const accounted = total + deduplicated;
+  // Records written before `items` existed were complete once written.
+  const items = record.items === undefined ? accounted : num('items');
+  const finished = num('completed') + num('failed') + num('cancelled');
+  const unaccounted = Math.max(0, items - accounted);
   return {
     batchId,
+    items,
     total,
-    deduplicated: num('deduplicated'),
+    deduplicated,
+    unaccounted,
     completed: num('completed'),
     failed: num('failed'),
+    cancelled: num('cancelled'),
     pending: Math.max(0, total - finished),
-    progress: total === 0 ? 100 : Math.floor((finished / total) * 1000) / 10,
-    state: finished >= total ? 'finished' : 'running',
+    progress: total === 0 ? (unaccounted > 0 ? 0 : 100) : Math.floor((finished / total) * 1000) / 10,
+    state: unaccounted > 0 ? 'incomplete' : finished >= total ? 'finished' : 'running',
     createdAt: new Date(num('createdAt')).toISOString(),
   };
 }

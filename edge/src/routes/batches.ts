@@ -1,19 +1,22 @@
 /**
  * @module edge/routes/batches
- * `POST /v1/batches` (up to 10,000 jobs, one `/pipeline` round trip per 1,000) and
- * `GET /v1/batches/:id` (counts and progress).
+ * `POST /v1/batches` (up to 10,000 jobs, one `/multi-exec` round trip per 1,000; a broker
+ * failure part-way answers 503 with what was enqueued and the key that completes the batch)
+ * and `GET /v1/batches/:id` (counts and progress).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { batchKey, BATCH_TTL_SECONDS } from '../../../shared/batch-keys.ts';
+import { BATCH_TTL_SECONDS } from '../../../shared/batch-keys.ts';
 import type { AppEnv } from '../app-env.ts';
 import { mayAccessId } from '../auth/tenant-access.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { NotFoundProblem } from '../problems/problems.ts';
 import { readBatch } from '../queue/batch-records.ts';
 import { withBroker } from '../queue/broker-errors.ts';
-import { enqueueBatch } from '../queue/enqueue-batch.ts';
-import { idempotentJobId, isJobId, randomJobId } from '../queue/job-id.ts';
+import { BatchChunkFailedError, enqueueBatchItems, itemRange } from '../queue/enqueue-batch.ts';
+import type { EnqueueOutcome } from '../queue/enqueue-plan.ts';
+import { BatchIncompleteProblem } from '../problems/batch-incomplete.ts';
+import { idempotentJobId, isJobId } from '../queue/job-id.ts';
 import { toEnqueueInput } from '../queue/submission.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 import { validateBatchItems } from './batch-items.ts';
@@ -26,37 +29,47 @@ batchesRoutes.post('/', async (c) => {
   const config = loadEdgeConfig(c.env);
   const requests = validateBatchItems(await readJsonBody(c, z.unknown()));
   const apiKeyId = c.get('apiKeyId');
+  // Every batch has a key: without the header the edge makes one up, so that a batch the broker
+  // failed part-way through can be completed by a retry (the 503 hands the key back).
   const tenant = c.get('tenant');
-  const batchIdempotencyKey = idempotencyKeyHeader(c);
+  const idempotencyKey = idempotencyKeyHeader(c) ?? crypto.randomUUID();
   // Tagged like job ids, so GET /v1/batches/:id can refuse other tenants without a Redis command.
-  const batchId = batchIdempotencyKey ? await idempotentJobId(tenant, batchIdempotencyKey, 'b') : randomJobId(tenant, 'b');
+  const batchId = await idempotentJobId(tenant, idempotencyKey, 'b');
   const inputs = await Promise.all(requests.map((request, index) => toEnqueueInput(config, {
     request, apiKeyId, tenant, batchId, scopes: c.get('scopes'),
-    // Items of an idempotent batch get ids from the batch key and their index, so a retried
-    // batch names the same jobs; an item's own idempotencyKey still wins.
-    ...(batchIdempotencyKey && !request.idempotencyKey ? { jobId: `${batchId}-${index}` } : {}),
+    // Items get ids from the batch id and their index, so a retried batch names the same jobs;
+    // an item's own idempotencyKey still wins.
+    ...(request.idempotencyKey ? {} : { jobId: `${batchId}-${index}` }),
   })));
 
   const broker = upstashClient(config.broker);
-  const record = batchKey(config.prefix, batchId);
-  // The record exists before any job can finish, so no worker update is lost; `total` is
-  // corrected below for items that turned out to be duplicates.
-  const outcomes = await withBroker(() => enqueueBatch(broker, inputs, {
-    prelude: (pipeline) => {
-      pipeline.hsetnx(record, 'createdAt', Date.now()).hsetnx(record, 'submittedBy', apiKeyId)
-        .hincrby(record, 'total', inputs.length).expire(record, BATCH_TTL_SECONDS);
-      return 4;
-    },
-  }));
-  const deduplicated = outcomes.filter((outcome) => outcome.duplicate).length;
-  if (deduplicated > 0) await withBroker(() => broker.hincrby(record, 'total', -deduplicated));
-
   const statusUrl = new URL(`/v1/batches/${batchId}`, c.req.url).toString();
+  const ledger = {
+    prefix: config.prefix, batchId, ttlSeconds: BATCH_TTL_SECONDS,
+    fields: { items: inputs.length, createdAt: Date.now(), submittedBy: apiKeyId },
+  };
+  let outcomes: EnqueueOutcome[];
+  try {
+    outcomes = await enqueueBatchItems(broker, inputs, ledger);
+  } catch (error) {
+    if (!(error instanceof BatchChunkFailedError)) throw error;
+    console.error('batch enqueue failed part-way', error.message);
+    throw new BatchIncompleteProblem({
+      batchId, idempotencyKey, statusUrl, items: inputs.length,
+      enqueued: itemRange(0, error.enqueued.length), uncertain: error.uncertain, notSent: error.notSent,
+    });
+  }
+
+  // Per request, as POST /v1/jobs: what this request stored. The batch's own counters (over
+  // every request with this key) are at statusUrl.
+  const deduplicated = outcomes.filter((outcome) => outcome.duplicate).length;
   c.header('location', statusUrl);
   return c.json({
     batchId,
+    idempotencyKey,
     count: outcomes.length - deduplicated,
     deduplicated,
+    replayed: outcomes.filter((outcome) => outcome.replayed).length,
     statusUrl,
     jobs: outcomes.map((outcome) => ({ id: outcome.id, duplicate: outcome.duplicate })),
   }, 202);
