@@ -28,6 +28,21 @@ describe('DELETE /v1/jobs/:id', () => {
     expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(0);
   });
 
+  it('frees the slot the job reserved on its domain and counts it as cancelled in its batch, once', async () => {
+    const edge = edgeHarness();
+    const batch = await (await edge.request('POST', '/v1/batches', { body: { urls: ['https://Shop.example:8443/a', 'https://shop.example:8443/b'] } })).json<{ batchId: string; jobs: { id: string }[] }>();
+    const [first, second] = batch.jobs.map((job) => job.id) as [string, string];
+    // What a worker leaves for a throttled job: a reservation in the domain's log (domain-acquire-4.lua).
+    const log = `${edge.prefix}:domain:shop.example:8443:log`;
+    await edge.broker.zadd(log, { score: Date.now() + 600_000, member: `r:${first}` }, { score: Date.now() + 601_000, member: `r:${second}` });
+    expect((await edge.request('DELETE', `/v1/jobs/${first}`)).status).toBe(200);
+    expect(await edge.broker.zrange(log, 0, -1)).toEqual([`r:${second}`]);
+    expect((await edge.request('DELETE', `/v1/jobs/${first}`)).status).toBe(404);
+    const view = await (await edge.request('GET', `/v1/batches/${batch.batchId}`)).json<{ total: number; cancelled: number; pending: number; completed: number; failed: number }>();
+    expect(view).toMatchObject({ total: 2, cancelled: 1, pending: 1 });
+    expect(view.completed + view.failed + view.cancelled + view.pending).toBe(view.total);
+  });
+
   it('answers 409 for an active job and 404 for an unknown one', async () => {
     const edge = edgeHarness();
     const id = await enqueue(edge, { url: 'https://e.com/a' });
