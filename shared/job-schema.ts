@@ -103,6 +103,8 @@ export const jobDataSchema = z.object({
   batchId: z.string().optional(),
   /** The URL's politeness domain (`domainKey`): cancelling the job frees the slot it reserved there. */
   domain: z.string().optional(),
+  /** Manual retries so far (POST /v1/jobs/:id/retry adds one): each run gets its own result callbacks. */
+  run: z.int().min(0).optional(),
 });
 export type JobData = z.infer<typeof jobDataSchema>;
 

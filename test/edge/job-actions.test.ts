@@ -75,6 +75,8 @@ describe('failed jobs', () => {
     const retried = await edge.request('POST', `/v1/jobs/${ids[0]}/retry`);
     expect(retried.status).toBe(202);
     expect(await (await edge.request('GET', `/v1/jobs/${ids[0]}`)).json()).toMatchObject({ status: 'waiting', attempts: { made: 0 } });
+    // A replay is a new run: its result callbacks get delivery ids of their own.
+    expect(JSON.parse((await edge.broker.hget(`${edge.prefix}:scrape:${ids[0]}`, 'data'))!)).toMatchObject({ run: 1, request: { url: 'https://e.com/f0' } });
     const again = await edge.request('POST', `/v1/jobs/${ids[0]}/retry`);
     expect(again.status).toBe(409);
   });

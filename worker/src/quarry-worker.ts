@@ -21,7 +21,7 @@ import { createResultStore, type ResultStore } from './result-store.ts';
 import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
-import { createJobOutcomes } from './outcomes/job-outcomes.ts';
+import { createJobOutcomes, type OutcomeData } from './outcomes/job-outcomes.ts';
 import { createWorkerPoliteness } from './worker-politeness.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
@@ -141,7 +141,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const handBackJob = createHandBack(broker, prefix);
   const processor = createProcessor({
     fetcher, renderer, resultStore, logger, handBack: handBack.signal, handBackJob,
-    onCompleted: (job, data) => outcomes.completed(job, data),
+    onCompleted: (job, data) => outcomes.completed(job.id!, data),
     politeness,
     track: (job, token) => {
       active.set(job.id!, { job, token });
@@ -188,7 +188,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     metrics.jobsFailed.inc({ mode: job.name, reason: error.name });
     if (retryDecision(error) === 'critical') return;
     logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
-    outcomes.failed(job, error).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
+    outcomes.failed(job.id!, job.data as OutcomeData | undefined, error.message).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
   });
   await worker.waitUntilReady();
   // The events stream's cap lives in the queue's meta hash, where BullMQ's add-job and finish scripts

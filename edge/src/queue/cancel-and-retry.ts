@@ -3,7 +3,7 @@
  * Cancel (BullMQ's removeJob) and replay (BullMQ's reprocessJob), each guarded by a state
  * check in the same script so the answer says exactly why nothing happened, and each keeping
  * what depends on the job true in that script: a cancelled job frees the domain slot it had
- * reserved and counts as `cancelled` in its batch.
+ * reserved and counts as `cancelled` in its batch; a replayed job starts a new run.
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { removeJob } from 'bullmq/dist/esm/scripts/removeJob-2.js';
@@ -62,12 +62,30 @@ end`,
 /*
  * KEYS as BullMQ's reprocessJob (job, events, failed, wait, meta, active, marker, prioritized,
  * pc); ARGV: id, push command, field to clear, previous state, reset attemptsMade, reset
- * attemptsStarted. Reply: { code, state } (code 1 = re-queued).
+ * attemptsStarted, then the Quarry prefix. Reply: { code, state } (code 1 = re-queued).
+ *
+ * A replay is a new run of the job: `data.run` goes up by one, so its result callbacks get
+ * delivery ids of their own (cb-<jobId>-<run>-<event>) instead of colliding with the failed
+ * run's; and its batch stops counting it as failed (it is pending again, and counted once
+ * more when this run finishes).
  */
 const RETRY_LUA = wrapBullmqScript(reprocessJob.content, {
   before: `${JOB_STATE_LUA('ARGV[1]', `string.sub(KEYS[2], 1, -7)`)}
-if quarryState ~= "failed" then return { 0, quarryState or false } end`,
-  reply: '{ bullmqResult, quarryState }',
+if quarryState ~= "failed" then return { 0, quarryState or false } end
+${JOB_DATA_LUA}
+${BATCH_OUTCOME_LUA_FUNCTIONS}
+local function quarryRetried(code)
+  if code == 1 then
+    local data = quarryJobData(KEYS[1])
+    if data then
+      data.run = (tonumber(data.run) or 0) + 1
+      redis.call("HSET", KEYS[1], "data", cjson.encode(data))
+      quarryBatchReopen(quarryBatchRecord(ARGV[7], data.batchId), ARGV[1])
+    end
+  end
+  return { code, quarryState }
+end`,
+  reply: 'quarryRetried(bullmqResult)',
 });
 
 const scripts = new WeakMap<Redis, { cancel: ReturnType<Redis['createScript']>; retry: ReturnType<Redis['createScript']> }>();
@@ -91,12 +109,12 @@ export async function cancelJob(redis: Redis, prefix: string, id: string): Promi
   return outcome(await scriptsFor(redis).cancel.exec([keys.job(id), `${keys.base}repeat`], [id, '0', keys.base, prefix, String(BATCH_TTL_SECONDS)]));
 }
 
-/** Re-queues a failed job with its attempts reset, as a fresh run. */
+/** Re-queues a failed job with its attempts reset, as a fresh run (data.run + 1). One round trip. */
 export async function retryJob(redis: Redis, prefix: string, id: string): Promise<ChangeOutcome> {
   const keys = queueKeys(prefix);
   const redisKeys = [keys.job(id), keys.key('events'), keys.key('failed'), keys.key('wait'), keys.key('meta'),
     keys.key('active'), keys.key('marker'), keys.key('prioritized'), keys.key('pc')];
-  return outcome(await scriptsFor(redis).retry.exec(redisKeys, [id, 'LPUSH', 'failedReason', 'failed', '1', '1']));
+  return outcome(await scriptsFor(redis).retry.exec(redisKeys, [id, 'LPUSH', 'failedReason', 'failed', '1', '1', prefix]));
 }
 
 export { CANCELLABLE };

@@ -8,6 +8,8 @@ import type { JobResult } from '../../../shared/job-result.ts';
 /** Data of a delivery job in the callbacks queue (the result itself is read from the result store). */
 export interface CallbackJobData {
   jobId: string;
+  /** The scrape's run (`JobData.run`, 0 until a manual retry); absent in deliveries queued before runs existed. */
+  run?: number;
   callbackUrl: string;
   event: 'job.completed' | 'job.failed';
   /** For `job.failed`: the final failure reason. */
@@ -27,7 +29,12 @@ export interface CallbackBody {
   sentAt: string;
 }
 
-/** Delivery ids are derived from the scrape job, so one scrape can never be called back twice. */
-export function callbackDeliveryId(jobId: string): string {
-  return `cb-${jobId}`;
+/**
+ * One delivery per scrape job, run and event: a run that re-executes (stalled, recovered) maps
+ * to the same id and cannot call back twice, while a manual retry is a new run whose
+ * completion is delivered even though the failed run was called back. Also sent as the
+ * `Quarry-Delivery` header, so receivers can deduplicate on it.
+ */
+export function callbackDeliveryId(data: Pick<CallbackJobData, 'jobId' | 'run' | 'event'>): string {
+  return `cb-${data.jobId}-${data.run ?? 0}-${data.event === 'job.completed' ? 'completed' : 'failed'}`;
 }

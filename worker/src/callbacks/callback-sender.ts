@@ -12,7 +12,7 @@ import { idTag, tenantTag } from '../../../shared/tenant.ts';
 import { signQuarry } from '../../../shared/webhook-signature.ts';
 import { NonRetryableError, RetryableError } from '../errors/index.ts';
 import type { ResultStore } from '../result-store.ts';
-import type { CallbackBody, CallbackJobData } from './callback-payload.ts';
+import { callbackDeliveryId, type CallbackBody, type CallbackJobData } from './callback-payload.ts';
 
 export interface CallbackSenderOptions {
   results: Redis;
@@ -86,7 +86,7 @@ export function createCallbackSender(options: CallbackSenderOptions) {
         method: 'POST', body, dispatcher, signal: AbortSignal.timeout(timeoutMs),
         headers: {
           'content-type': 'application/json', 'user-agent': userAgent,
-          'quarry-signature': await signQuarry(secret, body), 'quarry-delivery': `cb-${data.jobId}`, 'quarry-attempt': String(attempt),
+          'quarry-signature': await signQuarry(secret, body), 'quarry-delivery': callbackDeliveryId(data), 'quarry-attempt': String(attempt),
         },
       });
       status = response.statusCode;

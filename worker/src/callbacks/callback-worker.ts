@@ -1,8 +1,9 @@
 /**
  * @module worker/callbacks/callback-worker
- * The callbacks queue: the scrape processor adds one delivery job per finished scrape (id
- * `cb-<jobId>`, so a re-run scrape cannot call back twice) and this BullMQ worker delivers
- * it with exponential backoff and jitter. Deliveries never touch the scrape job.
+ * The callbacks queue: the scrape processor adds one delivery job per finished run of a scrape
+ * (id `cb-<jobId>-<run>-<event>`, so a re-executed run cannot call back twice, while a manual
+ * retry's run is called back again) and this BullMQ worker delivers it with exponential
+ * backoff and jitter. Deliveries never touch the scrape job.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -50,7 +51,7 @@ export function startCallbackQueue(options: CallbackQueueOptions): CallbackQueue
   return {
     async enqueue(data) {
       await queue.add(data.event, data, {
-        jobId: callbackDeliveryId(data.jobId),
+        jobId: callbackDeliveryId(data),
         attempts,
         backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
         // Kept a day so a scrape that re-runs after its callback finished finds the id taken.

@@ -1,9 +1,10 @@
 /**
  * @module worker/outcomes/job-outcomes
  * What happens when a scrape finishes for good: its batch is counted and its callback queued.
- * Both are idempotent per job id, so a job that ran twice has one effect.
+ * Both are idempotent per job id and run (batch done set, callback delivery id), so a job that
+ * ran twice, or whose failure is seen both by the worker's `failed` listener and by the
+ * failed-job sweeper, has one effect.
  */
-import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobData } from '../../../shared/job-schema.ts';
 import type { CallbackQueue } from '../callbacks/callback-worker.ts';
@@ -15,23 +16,28 @@ export interface JobOutcomesOptions {
   callbacks: CallbackQueue;
 }
 
+/** What the outcomes need of a job's data; a failed job's data may be invalid, hence partial. */
+export type OutcomeData = Partial<Pick<JobData, 'batchId' | 'run' | 'tenant'>> & { request?: { callbackUrl?: string | undefined } };
+
 export interface JobOutcomes {
-  completed(job: Job, data: JobData): Promise<void>;
-  failed(job: Job, error: Error): Promise<void>;
+  completed(jobId: string, data: OutcomeData): Promise<void>;
+  /** `batchCounted`: the caller already counted the batch (the sweeper does it in its script). */
+  failed(jobId: string, data: OutcomeData | undefined, reason: string, options?: { batchCounted?: boolean }): Promise<void>;
 }
 
 export function createJobOutcomes(options: JobOutcomesOptions): JobOutcomes {
   const { broker, prefix, callbacks } = options;
+  const run = (data: OutcomeData | undefined) => (typeof data?.run === 'number' ? data.run : 0);
   return {
-    async completed(job, data) {
-      if (data.batchId) await recordBatchOutcome(broker, prefix, data.batchId, job.id!, 'completed');
-      if (data.request.callbackUrl) await callbacks.enqueue({ jobId: job.id!, callbackUrl: data.request.callbackUrl, event: 'job.completed', ...(data.tenant ? { tenant: data.tenant } : {}) });
+    async completed(jobId, data) {
+      if (data.batchId) await recordBatchOutcome(broker, prefix, data.batchId, jobId, 'completed');
+      const callbackUrl = data.request?.callbackUrl;
+      if (callbackUrl) await callbacks.enqueue({ jobId, run: run(data), callbackUrl, event: 'job.completed', ...(data.tenant ? { tenant: data.tenant } : {}) });
     },
-    async failed(job, error) {
-      const data = job.data as Partial<JobData> | undefined;
-      if (data?.batchId) await recordBatchOutcome(broker, prefix, data.batchId, job.id!, 'failed');
+    async failed(jobId, data, reason, failedOptions = {}) {
+      if (data?.batchId && !failedOptions.batchCounted) await recordBatchOutcome(broker, prefix, data.batchId, jobId, 'failed');
       const callbackUrl = data?.request?.callbackUrl;
-      if (callbackUrl) await callbacks.enqueue({ jobId: job.id!, callbackUrl, event: 'job.failed', error: error.message.slice(0, 1000), ...(data?.tenant ? { tenant: data.tenant } : {}) });
+      if (callbackUrl) await callbacks.enqueue({ jobId, run: run(data), callbackUrl, event: 'job.failed', error: reason.slice(0, 1000), ...(data?.tenant ? { tenant: data.tenant } : {}) });
     },
   };
 }
