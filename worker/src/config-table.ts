@@ -178,6 +178,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_CALLBACK_BACKOFF_MS', default: '1000', schema: int(10, 3_600_000),
     doc: 'First retry delay of a callback delivery; doubles per attempt.',
   }),
+  failedSweepIntervalMs: field({
+    env: 'QUARRY_FAILED_SWEEP_INTERVAL_MS', default: '30000', schema: int(100, 3_600_000),
+    doc: 'How often one worker of the fleet re-runs the (idempotent) failure outcomes, batch counter and callback, for jobs failed since the last sweep: it catches failures no `failed` listener saw (stalled-job limit, a worker killed in its listener).',
+  }),
   scalerPort: field({
     env: 'QUARRY_SCALER_PORT', default: '9465', schema: int(0, 65_535),
     doc: 'Port of the scaling-signal service (`/keda/eligible-backlog`, `/metrics`).',

@@ -22,6 +22,7 @@ import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createJobOutcomes, type OutcomeData } from './outcomes/job-outcomes.ts';
+import { startFailedSweeper, type FailedSweeper } from './failed-sweeper.ts';
 import { createWorkerPoliteness } from './worker-politeness.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
@@ -131,6 +132,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     onThrottled: (domain, reason) => metrics.throttleDeferrals.inc({ domain, reason }),
   });
 
+  let sweeper: FailedSweeper | undefined;
   const handBack = new AbortController();
   const active = new Map<string, { job: Job; token: string | undefined }>();
   let closing: Promise<CloseReport> | undefined;
@@ -191,6 +193,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     outcomes.failed(job.id!, job.data as OutcomeData | undefined, error.message).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
   });
   await worker.waitUntilReady();
+  // Failures the listener above never sees (BullMQ's stalled-job check fails jobs inside its Lua;
+  // a worker can die inside the listener) are counted by one sweeping worker of the fleet.
+  if (!closing) sweeper = startFailedSweeper({ broker, prefix, outcomes, logger, intervalMs: config.failedSweepIntervalMs });
   // The events stream's cap lives in the queue's meta hash, where BullMQ's add-job and finish scripts
   // (ours and the edge's) read it; one HSET at start keeps it at the configured value.
   await broker.hset(worker.keys.meta!, 'opts.maxLenEvents', config.maxEvents);
@@ -213,6 +218,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
         await Promise.all([...active.values()].map(({ job, token }) => handBackJob(job, token).catch(() => undefined)));
       }
     }
+    await sweeper?.close();
     await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close()]);
     await guard?.close();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
