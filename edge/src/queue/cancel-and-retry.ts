@@ -67,7 +67,9 @@ end`,
  * A replay is a new run of the job: `data.run` goes up by one, so its result callbacks get
  * delivery ids of their own (cb-<jobId>-<run>-<event>) instead of colliding with the failed
  * run's; and its batch stops counting it as failed (it is pending again, and counted once
- * more when this run finishes).
+ * more when this run finishes). Re-encoding with cjson keeps JobData as it is (objects,
+ * strings, 13-digit ms timestamps within cjson's 14 significant digits); it would turn an
+ * empty array into {}, and JobData has no arrays.
  */
 const RETRY_LUA = wrapBullmqScript(reprocessJob.content, {
   before: `${JOB_STATE_LUA('ARGV[1]', `string.sub(KEYS[2], 1, -7)`)}
