@@ -22,7 +22,7 @@ export interface DeliveryClaim {
   /** False when the delivery was seen within its window (or is being enqueued right now). */
   fresh: boolean;
   /** Adds the command that keeps the marker for the whole window to the enqueue's pipeline. */
-  confirm(pipeline: ReturnType<Redis['pipeline']>): number;
+  confirm(pipeline: ReturnType<Redis['multi']>): number;
   /** Forgets the delivery after a failed enqueue, so the sender's retry is accepted. */
   release(): Promise<void>;
 }

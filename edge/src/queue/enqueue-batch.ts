@@ -72,7 +72,7 @@ function scriptSha(kind: AddJobKind): Promise<string> {
   return sha;
 }
 
-type Transaction = ReturnType<Redis['multi']>;
+export type Transaction = ReturnType<Redis['multi']>;
 
 interface ChunkHooks {
   plan(input: EnqueueInput, index: number): EnqueuePlan;
@@ -109,9 +109,13 @@ async function runChunks(redis: Redis, inputs: readonly EnqueueInput[], chunkSiz
 }
 
 /** Jobs without a batch ledger (webhook triggers). */
-export async function enqueueBatch(redis: Redis, inputs: readonly EnqueueInput[], options: BatchEnqueueOptions = {}): Promise<EnqueueOutcome[]> {
-  const { chunkSize = 1000 } = { ...options };
-  return runChunks(redis, inputs, chunkSize, { plan: (input) => planEnqueue(input) });
+export async function enqueueBatch(redis: Redis, inputs: readonly EnqueueInput[], options: BatchEnqueueOptions & { prelude?: (tx: Transaction) => number } = {}): Promise<EnqueueOutcome[]> {
+  const { chunkSize = 1000, prelude } = { ...options };
+  return runChunks(redis, inputs, chunkSize, {
+    plan: (input) => planEnqueue(input),
+    // Commands that ride in the first chunk's transaction (a hook's delivery marker).
+    ...(prelude ? { before: (tx: Transaction, chunk: number) => (chunk === 0 ? prelude(tx) : 0) } : {}),
+  });
 }
 
 /**
