@@ -20,31 +20,31 @@ const html = `<!doctype html><html><head><title>
 const run = (extract: Parameters<typeof normalizeExtract>[0]) => extractFromHtml(html, normalizeExtract(extract));
 
 describe('extractFromHtml', () => {
-  it('takes the first match, trimmed and whitespace-collapsed, and the title', () => {
-    expect(run({ h1: 'h1', price: '.price' })).toEqual({ title: 'Shop & more', extract: { h1: 'Hello world', price: '$1' } });
+  it('takes the first match, trimmed and whitespace-collapsed, and the title', async () => {
+    expect(await run({ h1: 'h1', price: '.price' })).toEqual({ title: 'Shop & more', extract: { h1: 'Hello world', price: '$1' } });
   });
 
-  it('returns every match for a [] name or all: true', () => {
-    expect(run({ 'prices[]': '.price', texts: { selector: 'a', all: true } }).extract)
+  it('returns every match for a [] name or all: true', async () => {
+    expect((await run({ 'prices[]': '.price', texts: { selector: 'a', all: true } })).extract)
       .toEqual({ prices: ['$1', '$2'], texts: ['A', 'B', 'C D'] });
   });
 
-  it('reads an attribute, skipping elements without it when collecting all', () => {
-    expect(run({ first: { selector: 'a', attr: 'href' }, 'links[]': { selector: 'a', attr: 'href' }, missing: { selector: 'h1', attr: 'id' } }).extract)
+  it('reads an attribute, skipping elements without it when collecting all', async () => {
+    expect((await run({ first: { selector: 'a', attr: 'href' }, 'links[]': { selector: 'a', attr: 'href' }, missing: { selector: 'h1', attr: 'id' } })).extract)
       .toEqual({ first: '/a', links: ['/a', '/c'], missing: null });
   });
 
-  it('gives null for no match, [] for no matches, and null title without <title>', () => {
-    expect(extractFromHtml('<p>x</p>', normalizeExtract({ one: 'h2', 'many[]': 'h2' }))).toEqual({ title: null, extract: { one: null, many: [] } });
+  it('gives null for no match, [] for no matches, and null title without <title>', async () => {
+    expect(await extractFromHtml('<p>x</p>', normalizeExtract({ one: 'h2', 'many[]': 'h2' }))).toEqual({ title: null, extract: { one: null, many: [] } });
   });
 
-  it('fails a selector the matcher cannot run with a non-retryable error', () => {
-    expect(() => run({ bad: 'p:frobnicate' })).toThrow(InvalidSelectorError);
+  it('fails a selector the matcher cannot run with a non-retryable error', async () => {
+    await expect(run({ bad: 'p:frobnicate' })).rejects.toThrow(InvalidSelectorError);
   });
 
-  it('matches what the test site promises for /page/:n', () => {
+  it('matches what the test site promises for /page/:n', async () => {
     const page = expectedPage(12);
-    expect(extractFromHtml(renderPage(12), normalizeExtract({ h1: 'h1', price: '.price', 'links[]': { selector: 'ul.links a', attr: 'href' } })))
+    expect(await extractFromHtml(renderPage(12), normalizeExtract({ h1: 'h1', price: '.price', 'links[]': { selector: 'ul.links a', attr: 'href' } })))
       .toEqual({ title: page.title, extract: { h1: page.h1, price: page.price, links: page.links } });
   });
 

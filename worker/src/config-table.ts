@@ -91,6 +91,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_MAX_BODY_BYTES', default: String(5 * 1024 * 1024), schema: int(1024, 1024 * 1024 * 1024),
     doc: 'Largest response body (after decompression) an HTTP fetch reads; larger fails the job.',
   }),
+  maxResultBytes: field({
+    env: 'QUARRY_MAX_RESULT_BYTES', default: String(1024 * 1024), schema: int(1024, 512 * 1024 * 1024),
+    doc: 'Largest extraction result (title and extracted values, as JSON); extraction stops past it and the job fails without a retry.',
+  }),
   maxRedirects: field({
     env: 'QUARRY_MAX_REDIRECTS', default: '5', schema: int(0, 50),
     doc: 'Redirects followed per fetch; one more fails the job.',

@@ -40,6 +40,8 @@ export interface ProcessorOptions {
   politeness?: PolitenessGate;
   /** Moves an active job back to waiting and wakes idle workers (hand-back.ts). */
   handBackJob: HandBack;
+  /** Largest extraction result in bytes (QUARRY_MAX_RESULT_BYTES); past it the job fails without a retry. */
+  maxResultBytes?: number;
   /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
   onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
@@ -64,7 +66,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { fetcher, renderer, resultStore, logger, handBack, handBackJob, onCritical, track, onCompleted, politeness } = { ...options };
+  const { fetcher, renderer, resultStore, logger, handBack, handBackJob, onCritical, track, onCompleted, politeness, maxResultBytes } = { ...options };
 
   /**
    * A result under this job id means an earlier run fetched the page and stored it, then died or
@@ -101,7 +103,8 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
       await pass?.release();
     }
     const rules = normalizeExtract(request.extract);
-    const { title, extract } = page.html === null ? notExtracted(rules) : extractFromHtml(page.html, rules);
+    // Yields to the event loop while it runs and stops at the result cap or the work budget.
+    const { title, extract } = page.html === null ? notExtracted(rules) : await extractFromHtml(page.html, rules, maxResultBytes === undefined ? {} : { maxResultBytes });
     const durationMs = Math.round(performance.now() - started);
     const result: JobResult = {
       url: request.url, finalUrl: page.finalUrl, httpStatus: page.status, title, extract,

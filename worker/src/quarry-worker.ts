@@ -142,7 +142,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const handBackJob = createHandBack(broker, prefix);
   const processor = createProcessor({
-    fetcher, renderer, resultStore, logger, handBack: handBack.signal, handBackJob,
+    fetcher, renderer, resultStore, logger, handBack: handBack.signal, handBackJob, maxResultBytes: config.maxResultBytes,
     onCompleted: (job, data) => outcomes.completed(job.id!, data),
     politeness,
     track: (job, token) => {

@@ -6,3 +6,4 @@ export * from './retry-policy.ts';
 export * from './job-errors.ts';
 export * from './fetch-errors.ts';
 export * from './browser-errors.ts';
+export * from './extract-errors.ts';

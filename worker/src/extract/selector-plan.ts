@@ -10,23 +10,22 @@
  */
 import { parse, type AttributeSelector, type Selector } from 'css-what';
 
-/** An open element as the stream sees it. */
-export interface OpenElement {
-  name: string;
-  attribs: Record<string, string>;
+/** Tests one element by its (lower-case) name and attributes; no ancestors. */
+export type ElementTest = (name: string, attribs: Record<string, string>) => boolean;
+
+/**
+ * One selector of a list (`a b > c`), compounds left to right: `tests[length - 1]` is the
+ * subject. `child` and `descendant` say how compound `j` relates to compound `j - 1`, as bit
+ * `j - 1` of 32-bit words (ancestor-matcher.ts keeps the same bits per open element).
+ */
+export interface CompiledSelector {
+  tests: readonly ElementTest[];
+  child: Int32Array;
+  descendant: Int32Array;
 }
 
-type ElementTest = (element: OpenElement) => boolean;
-
-/** One compound (`a.b[c]`) and how it relates to the compound on its left. */
-interface Step {
-  test: ElementTest;
-  /** Combinator between this compound and the next one to the left; none for the leftmost. */
-  combinator: 'descendant' | 'child' | null;
-}
-
-/** Steps right to left: `steps[0]` is the subject, the element the selector picks. */
-export type SelectorPlan = ReadonlyArray<ReadonlyArray<Step>>;
+/** One entry per selector of the list; the element matches when any does. */
+export type SelectorPlan = readonly CompiledSelector[];
 
 /**
  * Attribute names whose values HTML compares case-insensitively when the selector does not say
@@ -48,16 +47,16 @@ function attributeTest(selector: AttributeSelector): ElementTest | null {
     : selector.ignoreCase === null && CASE_INSENSITIVE_ATTRIBUTES.has(name);
   const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
   const value = fold(selector.value);
-  const read = (element: OpenElement): string | undefined => (hasOwn(element.attribs, name) ? element.attribs[name] : undefined);
+  const read = (attribs: Record<string, string>): string | undefined => (hasOwn(attribs, name) ? attribs[name] : undefined);
   const never: ElementTest = () => false;
   switch (selector.action) {
     case 'exists':
-      return (element) => read(element) !== undefined;
+      return (_, attribs) => read(attribs) !== undefined;
     case 'equals':
-      return (element) => { const attr = read(element); return attr !== undefined && fold(attr) === value; };
+      return (_, attribs) => { const attr = read(attribs); return attr !== undefined && fold(attr) === value; };
     case 'hyphen':
-      return (element) => {
-        const attr = read(element);
+      return (_, attribs) => {
+        const attr = read(attribs);
         return attr !== undefined && (attr.length === value.length || attr.charAt(value.length) === '-') && fold(attr.slice(0, value.length)) === value;
       };
     case 'element':
@@ -65,51 +64,58 @@ function attributeTest(selector: AttributeSelector): ElementTest | null {
       // for spaced values; its regex quirk on the empty value is not worth mirroring).
       if (value === '') return null;
       if (/\s/.test(value)) return never;
-      return (element) => { const attr = read(element); return attr !== undefined && fold(attr).split(/\s+/).includes(value); };
+      return (_, attribs) => { const attr = read(attribs); return attr !== undefined && fold(attr).split(/\s+/).includes(value); };
     case 'start':
-      return value === '' ? never : (element) => { const attr = read(element); return attr !== undefined && fold(attr).startsWith(value); };
+      return value === '' ? never : (_, attribs) => { const attr = read(attribs); return attr !== undefined && fold(attr).startsWith(value); };
     case 'end':
-      return value === '' ? never : (element) => { const attr = read(element); return attr !== undefined && fold(attr).endsWith(value); };
+      return value === '' ? never : (_, attribs) => { const attr = read(attribs); return attr !== undefined && fold(attr).endsWith(value); };
     case 'any':
-      return value === '' ? never : (element) => { const attr = read(element); return attr !== undefined && fold(attr).includes(value); };
+      return value === '' ? never : (_, attribs) => { const attr = read(attribs); return attr !== undefined && fold(attr).includes(value); };
     default:
       return null; // `!=` is css-select's own extension: left to it.
   }
 }
 
-function compileTokens(tokens: readonly Selector[]): Step[] | null {
-  const steps: Step[] = [];
-  let tests: ElementTest[] = [];
-  let pending: Step['combinator'] = null;
-  // Compounds arrive left to right and are unshifted, so steps end up right to left (subject
-  // first); each step keeps the combinator that linked it to the compound on its left.
+function compileTokens(tokens: readonly Selector[]): CompiledSelector | null {
+  const tests: ElementTest[] = [];
+  const childSteps: boolean[] = []; // per compound after the first: is it a `>` child of the one before?
+  let compound: ElementTest[] = [];
+  let combinator: 'descendant' | 'child' | null = null;
   const close = (): boolean => {
-    if (tests.length === 0) return false; // a combinator with no compound on one side
-    const all = tests;
-    steps.unshift({ test: all.length === 1 ? all[0]! : (element) => all.every((test) => test(element)), combinator: pending });
-    tests = [];
+    if (compound.length === 0) return false; // a combinator with no compound on one side
+    const all = compound;
+    tests.push(all.length === 1 ? all[0]! : (name, attribs) => all.every((test) => test(name, attribs)));
+    if (tests.length > 1) childSteps.push(combinator === 'child');
+    compound = [];
     return true;
   };
   for (const token of tokens) {
     if (token.type === 'tag') {
       if (token.namespace) return null;
-      const name = token.name.toLowerCase();
-      tests.push((element) => element.name === name);
+      const tag = token.name.toLowerCase();
+      compound.push((name) => name === tag);
     } else if (token.type === 'universal') {
       if (token.namespace) return null;
-      tests.push(() => true);
+      compound.push(() => true);
     } else if (token.type === 'attribute') {
       const test = attributeTest(token);
       if (!test) return null;
-      tests.push(test);
+      compound.push(test);
     } else if (token.type === 'descendant' || token.type === 'child') {
       if (!close()) return null;
-      pending = token.type;
+      combinator = token.type;
     } else {
       return null; // pseudo-classes and -elements, sibling and column combinators
     }
   }
-  return close() ? steps : null;
+  if (!close()) return null;
+  const words = Math.ceil(childSteps.length / 32);
+  const child = new Int32Array(words);
+  const descendant = new Int32Array(words);
+  childSteps.forEach((isChild, bit) => {
+    (isChild ? child : descendant)[bit >> 5]! |= 1 << (bit & 31);
+  });
+  return { tests, child, descendant };
 }
 
 /** The plan for `selector`, or null when it needs more than an element and its ancestors. */
@@ -120,29 +126,11 @@ export function compileSelectorPlan(selector: string): SelectorPlan | null {
   } catch {
     return null; // the DOM path reports the invalid selector
   }
-  const plan: Step[][] = [];
+  const plan: CompiledSelector[] = [];
   for (const tokens of parsed) {
-    const steps = compileTokens(tokens);
-    if (!steps) return null;
-    plan.push(steps);
+    const compiled = compileTokens(tokens);
+    if (!compiled) return null;
+    plan.push(compiled);
   }
   return plan.length > 0 ? plan : null;
-}
-
-/** Matches steps[index..] with the element at `position` of the stack as steps[index]'s candidate. */
-function matchFrom(steps: ReadonlyArray<Step>, index: number, stack: readonly OpenElement[], position: number): boolean {
-  if (!steps[index]!.test(stack[position]!)) return false;
-  if (index === steps.length - 1) return true;
-  const { combinator } = steps[index]!;
-  if (combinator === 'child') return position > 0 && matchFrom(steps, index + 1, stack, position - 1);
-  for (let ancestor = position - 1; ancestor >= 0; ancestor -= 1) {
-    if (matchFrom(steps, index + 1, stack, ancestor)) return true;
-  }
-  return false;
-}
-
-/** Does the innermost element of `stack` (the one just opened) match the plan? */
-export function planMatches(plan: SelectorPlan, stack: readonly OpenElement[]): boolean {
-  const subject = stack.length - 1;
-  return subject >= 0 && plan.some((steps) => matchFrom(steps, 0, stack, subject));
 }

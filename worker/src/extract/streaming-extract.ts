@@ -14,8 +14,11 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import type { NormalizedExtractRule } from '../../../shared/job-schema.ts';
-import { compileSelectorPlan, planMatches, type OpenElement, type SelectorPlan } from './selector-plan.ts';
-import { cleanText, type ExtractedPage, type Extracted } from './extracted-page.ts';
+import { AncestorMatcher } from './ancestor-matcher.ts';
+import { DEFAULT_EXTRACT_LIMITS, OutputMeter, runToEnd, WorkMeter, type ExtractLimits } from './extract-budget.ts';
+import { compileSelectorPlan, type SelectorPlan } from './selector-plan.ts';
+import type { ExtractedPage, Extracted } from './extracted-page.ts';
+import { TextCapture } from './text-capture.ts';
 
 /** Compiled plans by selector; jobs repeat a handful of selectors, so the cache stays small. */
 const plans = new Map<string, SelectorPlan | null>();
@@ -33,20 +36,9 @@ function planFor(selector: string): SelectorPlan | null {
 
 interface RuleState {
   name: string;
-  plan: SelectorPlan;
   all: boolean;
   attr: string | undefined;
-  /** A first-match rule that has its match (its text may still be streaming in). */
-  matched: boolean;
   values: Array<string | null>;
-}
-
-/** Text being collected for one matched element until it closes. */
-interface Capture {
-  depth: number;
-  parts: string[];
-  rule: RuleState;
-  slot: number;
 }
 
 const TITLE_RULE: NormalizedExtractRule = { name: '', selector: 'title', all: false };
@@ -62,19 +54,34 @@ const decodeText = (text: string) => (text.includes('&') ? decodeHTML(text) : te
  */
 const DOM_ONLY_ATTRIBUTE = /^(?:value|autofocus|autoplay|async|checked|controls|defer|disabled|hidden|loop|multiple|open|readonly|required|scoped|selected)$/i;
 
-/** The page's title and rules, or null when a rule needs the DOM (unsupported selector). */
-export function streamExtract(html: string, rules: readonly NormalizedExtractRule[]): ExtractedPage | null {
+/**
+ * The streaming extraction of `html` as a generator that pauses (yields) whenever the meter's
+ * time slice is up, or null when a rule needs the DOM (unsupported selector or attribute).
+ * htmlparser2 gets the whole page in one write and is paused and resumed from its own
+ * callbacks, so the events are exactly those of an uninterrupted parse.
+ */
+export function streamExtractSteps(html: string, rules: readonly NormalizedExtractRule[], meter: WorkMeter): Generator<void, ExtractedPage> | null {
   const states: RuleState[] = [];
+  const rulePlans: SelectorPlan[] = [];
   for (const rule of [TITLE_RULE, ...rules]) {
     const plan = planFor(rule.selector);
     if (!plan || (rule.attr !== undefined && DOM_ONLY_ATTRIBUTE.test(rule.attr))) return null;
-    states.push({ name: rule.name, plan, all: rule.all, attr: rule.attr, matched: false, values: [] });
+    states.push({ name: rule.name, all: rule.all, attr: rule.attr, values: [] });
+    rulePlans.push(plan);
   }
-  const stack: OpenElement[] = [];
-  const captures: Capture[] = [];
+  return run(html, states, rulePlans, meter);
+}
+
+function* run(html: string, states: RuleState[], rulePlans: SelectorPlan[], meter: WorkMeter): Generator<void, ExtractedPage> {
+  const output = new OutputMeter(meter.limits.maxResultBytes);
+  const matcher = new AncestorMatcher(rulePlans, meter.limits.maxStateWords);
+  const captures = new TextCapture(output);
+  const { hits } = matcher;
+  const names: string[] = [];
   const wantsAll = states.some((state) => state.all);
   let pending = states.length; // first-match rules still without a match
   let stopped = false;
+  let paused = false;
 
   const parser = new Parser({
     onopentag(name, attribs) {
@@ -83,47 +90,68 @@ export function streamExtract(html: string, rules: readonly NormalizedExtractRul
         const value = attribs[key]!;
         if (value.includes('&')) attribs[key] = decodeHTMLAttribute(value);
       }
-      stack.push({ name, attribs });
-      for (const state of states) {
-        if (state.matched || !planMatches(state.plan, stack)) continue;
-        if (!state.all) {
-          state.matched = true;
-          pending -= 1;
+      names.push(name);
+      const depth = names.length;
+      if (matcher.open(name, attribs)) {
+        for (let index = 0; index < states.length; index += 1) {
+          if (hits[index] === 0) continue;
+          const state = states[index]!;
+          if (!state.all) {
+            matcher.deactivate(index);
+            pending -= 1;
+          }
+          if (state.attr === undefined) {
+            captures.start(depth, state.values, state.values.length);
+            state.values.push(null);
+          } else {
+            const value = Object.prototype.hasOwnProperty.call(attribs, state.attr) ? attribs[state.attr] : undefined;
+            // Collecting all: elements without the attribute are skipped, as the DOM path does.
+            if (value !== undefined) output.add(value.length);
+            if (value !== undefined || !state.all) state.values.push(value ?? null);
+          }
         }
-        if (state.attr === undefined) {
-          captures.push({ depth: stack.length, parts: [], rule: state, slot: state.values.length });
-          state.values.push(null);
-        } else {
-          const value = Object.prototype.hasOwnProperty.call(attribs, state.attr) ? attribs[state.attr] : undefined;
-          // Collecting all: elements without the attribute are skipped, as the DOM path does.
-          if (value !== undefined || !state.all) state.values.push(value ?? null);
-        }
+      }
+      meter.work += matcher.work;
+      matcher.work = 0;
+      if (meter.tick() && !stopped) {
+        paused = true;
+        parser.pause();
       }
     },
     ontext(text) {
-      if (captures.length === 0) return;
-      const decoded = RAW_TEXT.has(stack.at(-1)?.name ?? '') ? text : decodeText(text);
-      for (const capture of captures) capture.parts.push(decoded);
+      if (!captures.active) return;
+      captures.text(RAW_TEXT.has(names[names.length - 1] ?? '') ? text : decodeText(text));
+      meter.work += 1;
     },
     onclosetag() {
-      for (let index = captures.length - 1; index >= 0; index -= 1) {
-        const capture = captures[index]!;
-        if (capture.depth !== stack.length) continue;
-        capture.rule.values[capture.slot] = cleanText(capture.parts.join(''));
-        captures.splice(index, 1);
-      }
-      stack.pop();
-      if (!wantsAll && pending === 0 && captures.length === 0 && !stopped) {
+      if (captures.active) captures.end(names.length);
+      names.pop();
+      matcher.close();
+      if (!wantsAll && pending === 0 && !captures.active && !stopped) {
         stopped = true;
         parser.pause(); // everything is answered: the rest of the page cannot change it
       }
     },
   }, { decodeEntities: false });
   parser.write(html);
+  while (paused && !stopped) {
+    paused = false;
+    yield;
+    meter.startSlice();
+    parser.resume();
+  }
   if (!stopped) parser.end();
 
   const [title, ...answered] = states;
   const extract: Extracted = {};
   for (const state of answered) extract[state.name] = state.all ? (state.values as string[]) : (state.values[0] ?? null);
-  return { title: title!.values[0] ?? null, extract };
+  const page = { title: title!.values[0] ?? null, extract };
+  yield* output.final(page, meter);
+  return page;
+}
+
+/** The page's title and rules, or null when a rule needs the DOM; runs to the end without yielding. */
+export function streamExtract(html: string, rules: readonly NormalizedExtractRule[], limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): ExtractedPage | null {
+  const steps = streamExtractSteps(html, rules, new WorkMeter({ ...limits, sliceMs: Infinity }));
+  return steps && runToEnd(steps);
 }
