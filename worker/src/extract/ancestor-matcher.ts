@@ -26,18 +26,23 @@ interface Layout {
   last: number;
   child: Int32Array;
   descendant: Int32Array;
+  /** The first words of the masks, for the one-word case (selectors of up to 33 compounds). */
+  child0: number;
+  descendant0: number;
   /** Words per bit set; M at `offset`, D at `offset + words` of each row. */
   words: number;
   offset: number;
 }
 
+const NO_ROWS = new Int32Array(0);
+
 export class AncestorMatcher {
   /** After `open`: 1 for each plan the element matches (0 for inactive plans). */
-  readonly hits: Uint8Array;
+  readonly hits: number[];
   /** Selector steps tested so far (the extractor moves it into its work meter). */
   work = 0;
   private readonly layouts: Layout[][];
-  private readonly active: Uint8Array;
+  private readonly active: number[];
   private readonly stride: number;
   private rows: Int32Array;
   private depth = 0;
@@ -48,14 +53,18 @@ export class AncestorMatcher {
     let stride = 0;
     this.layouts = plans.map((plan) => plan.map((compiled: CompiledSelector) => {
       const words = compiled.child.length;
-      const layout: Layout = { tests: compiled.tests, last: compiled.tests.length - 1, child: compiled.child, descendant: compiled.descendant, words, offset: stride };
+      const layout: Layout = {
+        tests: compiled.tests, last: compiled.tests.length - 1, child: compiled.child, descendant: compiled.descendant,
+        child0: compiled.child[0] ?? 0, descendant0: compiled.descendant[0] ?? 0, words, offset: stride,
+      };
       stride += 2 * words;
       return layout;
     }));
     this.stride = stride;
-    this.hits = new Uint8Array(plans.length);
-    this.active = new Uint8Array(plans.length).fill(1);
-    this.rows = new Int32Array(stride * 64);
+    // Plain arrays: a page's extraction allocates these once, and typed arrays cost more to create.
+    this.hits = plans.map(() => 0);
+    this.active = plans.map(() => 1);
+    this.rows = stride === 0 ? NO_ROWS : new Int32Array(stride * 32);
   }
 
   /** Stops matching plan `index` (a first-match rule that has its match). */
@@ -92,6 +101,24 @@ export class AncestorMatcher {
         const d = m + words;
         const parentM = parentRow + layout.offset;
         const parentD = parentM + words;
+        if (words === 1) {
+          // The usual case, without the word loops.
+          let bits = tests[0]!(name, attribs) ? 1 : 0;
+          let ready = (rows[parentM]! & layout.child0) | (rows[parentD]! & layout.descendant0);
+          while (ready !== 0) {
+            const low = ready & -ready;
+            ready ^= low;
+            const step = 32 - Math.clz32(low);
+            work += 1;
+            if (!tests[step]!(name, attribs)) continue;
+            if (step === last) hit = true;
+            else bits |= 1 << step;
+          }
+          rows[m] = bits;
+          rows[d] = rows[parentD]! | bits;
+          work += 1;
+          continue;
+        }
         for (let word = 0; word < words; word += 1) rows[m + word] = 0;
         if (tests[0]!(name, attribs)) rows[m] = 1;
         for (let word = 0; word < words; word += 1) {

@@ -141,6 +141,10 @@ export class OutputMeter {
    * result near a large cap would block the event loop if stringified in one go).
    */
   *final(page: ExtractedPage, meter: WorkMeter): Generator<void, void> {
+    // No character takes more than 6 bytes in JSON (`\uXXXX`): far under the cap, nothing to count.
+    let names = 0;
+    for (const name in page.extract) names += name.length;
+    if (6 * (this.committed + names) + 8 * (Object.keys(page.extract).length + 1) + 32 <= this.maxBytes) return;
     const bytes = (value: string | null) => (value === null ? 4 : Buffer.byteLength(JSON.stringify(value)));
     // {"title":…,"extract":{…}}
     const entries = Object.entries(page.extract);

@@ -76,6 +76,16 @@ function attributeTest(selector: AttributeSelector): ElementTest | null {
   }
 }
 
+/** One test for a compound: its parts in order (the tag first, as written), without a loop for two. */
+function both(parts: readonly ElementTest[]): ElementTest {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) {
+    const [first, second] = parts as [ElementTest, ElementTest];
+    return (name, attribs) => first(name, attribs) && second(name, attribs);
+  }
+  return (name, attribs) => parts.every((test) => test(name, attribs));
+}
+
 function compileTokens(tokens: readonly Selector[]): CompiledSelector | null {
   const tests: ElementTest[] = [];
   const childSteps: boolean[] = []; // per compound after the first: is it a `>` child of the one before?
@@ -83,8 +93,7 @@ function compileTokens(tokens: readonly Selector[]): CompiledSelector | null {
   let combinator: 'descendant' | 'child' | null = null;
   const close = (): boolean => {
     if (compound.length === 0) return false; // a combinator with no compound on one side
-    const all = compound;
-    tests.push(all.length === 1 ? all[0]! : (name, attribs) => all.every((test) => test(name, attribs)));
+    tests.push(both(compound));
     if (tests.length > 1) childSteps.push(combinator === 'child');
     compound = [];
     return true;
