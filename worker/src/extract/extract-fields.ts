@@ -14,6 +14,7 @@
  *
  * Both paths are bounded (extract-budget.ts): linear matching, a work budget, a result size cap,
  * and a pause for the event loop every time slice, so no page or selector can freeze a worker.
+ * Design and figures on hostile pages: docs/extraction.md (`node test/worker/measure/extract-hostile.ts`).
  */
 import type { NormalizedExtractRule } from '../../../shared/job-schema.ts';
 import { domExtractSteps } from './dom-extract.ts';
