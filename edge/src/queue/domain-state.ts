@@ -8,7 +8,7 @@ import { domainKeys, politenessDefaultsKey, robotsKeys } from '../../../shared/d
 import { decodeRates, domainLimitsFromHash, domainLimitsSchema, domainLimitsToHash, type DomainLimits } from '../../../shared/domain-limits.ts';
 import { hashReplyToRecord } from '../../../shared/hash-reply.ts';
 import { LUA_SCRIPTS } from '../../../shared/scripts/generated.ts';
-import { parseUsageReply } from '../../../worker/src/politeness/limiter-replies.ts';
+import { parseUsageReply } from '../../../shared/domain-usage.ts';
 
 /** The limiter's defaults; the usage snapshot applies the same margin the workers do. */
 const SAFETY_MARGIN = 0.05;

@@ -1,8 +1,8 @@
 /**
  * @module worker/src/politeness/limiter-replies
- * Result types of the domain limiter and the parsers turning raw script replies into them.
+ * Result types of the domain limiter and the parsers turning raw script replies into them
+ * (the usage view is shared with the edge: shared/domain-usage.ts).
  */
-import type { RateWindow } from '../../../shared/domain-limits.ts';
 import { UnexpectedScriptReplyError } from './errors.ts';
 
 /** Why a job may not run yet. */
@@ -59,43 +59,4 @@ export function parseAcquireReply(reply: unknown): RawDecision {
   throw new UnexpectedScriptReplyError('domain-acquire', reply);
 }
 
-/** A point-in-time view of one domain (for the API and metrics). */
-export interface DomainUsage {
-  readonly domain: string;
-  /** Redis-clock epoch ms of the snapshot. */
-  readonly now: number;
-  /** True when the domain has an override hash (some limits are not the defaults). */
-  readonly overridden: boolean;
-  /** Each window with the grants (and due reservations) in its last `perMs`. */
-  readonly windows: ReadonlyArray<RateWindow & { used: number }>;
-  /** 0 means no cap. */
-  readonly concurrency: number;
-  readonly activeLeases: number;
-  /** Epoch ms until which the domain is paused, or null. */
-  readonly cooldownUntil: number | null;
-  /** Moving average of how long a lease is held, ms (0 before the first release). */
-  readonly holdMs: number;
-  /** Slots reserved in the future: roughly the domain's deferred backlog. */
-  readonly reservedAhead: number;
-  /** Earliest slot a new job would get now. */
-  readonly nextSlotAt: number;
-}
-
-export function parseUsageReply(domain: string, reply: unknown): DomainUsage {
-  const values = Array.isArray(reply) ? (reply as unknown[]) : [];
-  if (values.length < 8 || (values.length - 8) % 3 !== 0 || !values.every((value) => typeof value === 'number')) {
-    throw new UnexpectedScriptReplyError('domain-usage', reply);
-  }
-  const numbers = values as number[];
-  const [now, overridden, concurrency, activeLeases, cooldownUntil, holdMs, reservedAhead, nextSlotAt] = numbers as [
-    number, number, number, number, number, number, number, number,
-  ];
-  const windows: Array<RateWindow & { used: number }> = [];
-  for (let index = 8; index < numbers.length; index += 3) {
-    windows.push({ max: numbers[index]!, perMs: numbers[index + 1]!, used: numbers[index + 2]! });
-  }
-  return {
-    domain, now, overridden: overridden === 1, windows, concurrency, activeLeases,
-    cooldownUntil: cooldownUntil > now ? cooldownUntil : null, holdMs, reservedAhead, nextSlotAt,
-  };
-}
+export { parseUsageReply, type DomainUsage } from '../../../shared/domain-usage.ts';
