@@ -210,6 +210,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_HEALTH_HOST', default: '0.0.0.0', schema: z.string().min(1),
     doc: 'Address the health endpoint listens on.',
   }),
+  metricsMaxDomains: field({
+    env: 'QUARRY_METRICS_MAX_DOMAINS', default: '100', schema: int(0, 100_000),
+    doc: 'Domains that get their own `domain` label on `quarry_throttle_deferrals_total` (the first seen by this process); later ones count under `domain="_other"`, so the series stay bounded.',
+  }),
   logLevel: field({
     env: 'LOG_LEVEL', default: 'info',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }),

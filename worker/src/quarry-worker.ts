@@ -93,7 +93,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const browserArgs = [...(guard?.browserArgs ?? []), ...(options.browserArgs ?? [])];
   const preparePage = options.preparePage ?? guard?.preparePage;
   const prefix = assertClusterSafePrefix(config.prefix);
-  const metrics = createWorkerMetrics();
+  const metrics = createWorkerMetrics({ maxDomainLabels: config.metricsMaxDomains });
   const onCommand = (role: string) => metrics.countRedisCommand(role);
   const broker = createRedisConnection({ url: config.redisUrl, name: 'quarry-worker:broker', logger, role: 'broker', onCommand });
   const results = createRedisConnection({ url: config.resultRedisUrl, name: 'quarry-worker:results', logger, maxRetriesPerRequest: 3, lazyConnect: true, role: 'results', onCommand });
@@ -129,7 +129,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const outcomes = createJobOutcomes({ broker, prefix, callbacks });
   const politeness = await createWorkerPoliteness(config, {
     broker, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
-    onThrottled: (domain, reason) => metrics.throttleDeferrals.inc({ domain, reason }),
+    onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
   });
 
   let sweeper: FailedSweeper | undefined;
