@@ -1,6 +1,7 @@
 /**
  * @module shared/domain-keys
- * Redis key names of the per-domain politeness state and the fleet-wide robots.txt cache.
+ * Redis key names of the per-domain politeness state (broker) and the fleet-wide robots.txt
+ * cache (result store).
  *
  * Every key starts with the queue prefix, so it keeps the prefix's `{…}` hash tag: the scripts
  * that touch several keys of one domain stay in one Redis Cluster slot.
@@ -27,7 +28,11 @@ export function domainKeys(prefix: string, domain: string): DomainKeys {
 }
 
 export interface RobotsKeys {
-  /** Hash with the cached robots.txt: `status`, `body`, `outcome`, `fetchedAt`, `expiresAt`. */
+  /**
+   * Hash with the fleet's robots.txt copy, in the RESULT STORE (evictable), not the broker:
+   * `status`, `outcome`, `rules` (compact, ≤ 64 KiB), `agent`, `truncated`, `fetchedAt`,
+   * `expiresAt`, `unreachableSince`, `failures` (worker/src/politeness/robots-store.ts).
+   */
   readonly entry: string;
   /** `SET NX PX` lock held by the one worker fetching the file. */
   readonly lock: string;

@@ -1,12 +1,14 @@
 /**
  * @module test/politeness/politeness-gate
- * The gate's robots decisions as retry policy: a disallowed path fails for good, an unreachable
- * robots.txt (RFC 9309: assume disallow until it answers) is an ordinary retry, not a verdict.
+ * The gate's robots decisions as retry policy: a disallowed path fails for good; an unreachable
+ * robots.txt (RFC 9309: assume disallow until it answers) defers the job without spending an
+ * attempt until the fleet asks again, and fails it only after QUARRY_ROBOTS_UNREACHABLE_MAX_MS.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../dev/local/wait-for.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { retryDecision } from '../../worker/src/errors/index.ts';
-import { RobotsDisallowedError, RobotsUnreachableError, createPolitenessGate } from '../../worker/src/politeness-gate.ts';
+import { RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError, createPolitenessGate } from '../../worker/src/politeness-gate.ts';
 import { createDomainLimiter, createRobotsCache, type FetchRobots } from '../../worker/src/politeness/index.ts';
 import { startRedisFixture, type RedisFixture } from './redis-fixture.ts';
 
@@ -15,7 +17,7 @@ beforeAll(async () => { fixture = await startRedisFixture('gate'); });
 afterEach(async () => { await fixture.cleanup(); });
 afterAll(async () => { await fixture?.stop(); });
 
-function gateAnswering(answer: { status: number; body?: string } | Error) {
+function gateAnswering(answer: { status: number; body?: string } | Error, robotsOptions: { errorTtlMs?: number; robotsUnreachableMaxMs?: number } = {}) {
   const fetched: string[] = [];
   const fetchRobots: FetchRobots = async (url) => {
     fetched.push(url.href);
@@ -25,8 +27,9 @@ function gateAnswering(answer: { status: number; body?: string } | Error) {
   const prefix = fixture.prefix();
   const gate = createPolitenessGate({
     limiter: createDomainLimiter({ redis: fixture.redis, prefix, defaults: { rates: [{ max: 100, perMs: 1000 }], concurrency: 0 } }),
-    robots: createRobotsCache({ redis: fixture.redis, prefix, fetchRobots }),
-    userAgent: 'QuarryBot', defaultCooldownMs: 1000, maxCooldownRetries: 3,
+    robots: createRobotsCache({ redis: fixture.redis, prefix, userAgent: 'QuarryBot', fetchRobots, ...(robotsOptions.errorTtlMs ? { errorTtlMs: robotsOptions.errorTtlMs } : {}) }),
+    defaultCooldownMs: 1000, maxCooldownRetries: 3,
+    ...(robotsOptions.robotsUnreachableMaxMs === undefined ? {} : { robotsUnreachableMaxMs: robotsOptions.robotsUnreachableMaxMs }),
   });
   return { gate, fetched };
 }
@@ -45,12 +48,29 @@ describe('politeness gate: robots.txt', () => {
     ['a 503', { status: 503 }, /HTTP 503/],
     ['a 429', { status: 429 }, /HTTP 429/],
     ['no answer', new Error('connect ECONNREFUSED'), /no answer/],
-  ])('retries (not fails) when robots.txt gives %s, and grants no slot', async (_, answer, reason) => {
-    const { gate, fetched } = gateAnswering(answer);
+  ])('defers the job without spending an attempt when robots.txt gives %s, until the fleet asks again', async (_, answer, reason) => {
+    const { gate, fetched } = gateAnswering(answer, { errorTtlMs: 60_000 });
     const error = await gate.enter('job-1', request('/page/1')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RobotsUnreachableError);
     expect((error as Error).message).toMatch(reason);
-    expect(retryDecision(error)).toBe('retry');
+    expect(retryDecision(error)).toBe('retry-later');
+    // Back just after the re-check (60 s), padded and spread by up to 10 %.
+    expect((error as RobotsUnreachableError).retryAfterMs).toBeGreaterThanOrEqual(60_000);
+    expect((error as RobotsUnreachableError).retryAfterMs).toBeLessThanOrEqual(60_000 + 1_000 + 6_000);
     expect(fetched).toEqual(['http://127.0.0.2:8080/robots.txt']);
+  });
+
+  it('fails with the reason once robots.txt has been unreachable longer than the limit, and never waits past it', async () => {
+    const { gate, fetched } = gateAnswering({ status: 503 }, { errorTtlMs: 60_000, robotsUnreachableMaxMs: 300 });
+    const first = await gate.enter('job-1', request('/page/1')).catch((caught: unknown) => caught);
+    expect(retryDecision(first)).toBe('retry-later');
+    expect((first as RobotsUnreachableError).retryAfterMs).toBeLessThanOrEqual(300 + 1_000); // the limit, not the 60 s re-check
+    const seenAt = Date.now();
+    await waitFor(() => Date.now() - seenAt > 350, { description: 'the limit to pass', intervalMs: 20 });
+    const last = await gate.enter('job-1', request('/page/1')).catch((caught: unknown) => caught);
+    expect(last).toBeInstanceOf(RobotsUnreachableTooLongError);
+    expect(retryDecision(last)).toBe('fail');
+    expect((last as Error).message).toMatch(/unreachable since .* QUARRY_ROBOTS_UNREACHABLE_MAX_MS=300/);
+    expect(fetched).toHaveLength(1); // the outage's start came from the fleet's entry, not a new fetch
   });
 });

@@ -40,7 +40,8 @@ export interface TestSite {
   /** Every request in arrival order (robots.txt and assets included). */
   readonly log: RequestLogEntry[];
   clearLog(): void;
-  setRobots(host: string, text: string): void;
+  /** What `/robots.txt` answers on `host` (`status` 503 etc. for an unreachable file). */
+  setRobots(host: string, text: string, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -88,7 +89,7 @@ function positiveInt(text: string | null | undefined, fallback: number): number 
 /** Keys already answered by `/once/…` (module-wide: keys are unique per test). */
 const answeredOnce = new Set<string>();
 
-function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, string>): void {
+function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, { text: string; status: number }>): void {
   const rawPath = req.url ?? '/';
   const q = rawPath.indexOf('?');
   const path = q === -1 ? rawPath : rawPath.slice(0, q);
@@ -140,8 +141,10 @@ function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, s
       if (left === 0) return send(res, 200, HTML, cached('p0', () => renderPage(0)));
       return send(res, 302, HTML, '', { location: `/chain/${left - 1}` });
     }
-    case 'robots.txt':
-      return send(res, 200, 'text/plain; charset=utf-8', robots.get(req.socket.localAddress ?? '') ?? DEFAULT_ROBOTS);
+    case 'robots.txt': {
+      const { text, status } = robots.get(req.socket.localAddress ?? '') ?? { text: DEFAULT_ROBOTS, status: 200 };
+      return send(res, status, 'text/plain; charset=utf-8', text);
+    }
     case 'image.png':
       return send(res, 200, 'image/png', PNG_1X1);
     case 'style.css':
@@ -181,7 +184,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startTestSite(options: TestSiteOptions = {}): Promise<TestSite> {
   const { hosts = ['127.0.0.2', '127.0.0.3'] } = { ...options };
   const log: RequestLogEntry[] = [];
-  const robots = new Map<string, string>();
+  const robots = new Map<string, { text: string; status: number }>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const entry: RequestLogEntry = {
       host: req.socket.localAddress ?? '',
@@ -213,7 +216,7 @@ export async function startTestSite(options: TestSiteOptions = {}): Promise<Test
         url: (host, path) => `http://${host}:${port}${path.startsWith('/') ? path : `/${path}`}`,
         log,
         clearLog: () => void log.splice(0),
-        setRobots: (host, text) => void robots.set(host, text),
+        setRobots: (host, text, status = 200) => void robots.set(host, { text, status }),
         close: async () => void (await Promise.all(servers.map(closeServer))),
       };
     } catch (error) {

@@ -134,6 +134,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_RESPECT_ROBOTS', default: 'true', schema: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
     doc: 'Obey robots.txt (fetched once per origin per day for the fleet); `Crawl-delay` tightens the domain\'s rate.',
   }),
+  robotsUnreachableMaxMs: field({
+    env: 'QUARRY_ROBOTS_UNREACHABLE_MAX_MS', default: '86400000', schema: int(0, 30 * 86_400_000),
+    doc: 'While an origin\'s robots.txt is unreachable (5xx, 429, timeout) its jobs wait without spending attempts (RFC 9309: disallow meanwhile) and come back when the fleet asks the site again; they fail after this long, counted from the first failed fetch.',
+  }),
   defaultCooldownMs: field({
     env: 'QUARRY_DEFAULT_COOLDOWN_MS', default: '30000', schema: int(0, 3_600_000),
     doc: 'Fleet-wide pause of a domain after a 429/503 without a usable `Retry-After`.',

@@ -2,54 +2,29 @@
  * @module worker/politeness-gate
  * What the processor asks before and after it touches a site: robots.txt (fleet cache), the
  * domain's rate/concurrency/cooldown (one Lua call), and a fleet-wide cooldown when the site
- * answers 429/503. A throttled job waits in BullMQ's delayed set for its reserved slot without
- * spending an attempt; it never blocks a worker slot or polls.
+ * answers 429/503. A throttled job, or one whose site's robots.txt is unreachable, waits in
+ * BullMQ's delayed set without spending an attempt; it never blocks a worker slot or polls.
  */
 import { domainKey } from '../../shared/domain-key.ts';
 import type { JobRequest } from '../../shared/job-schema.ts';
-import { NonRetryableError, RetryLaterError, RetryableError } from './errors/index.ts';
 import { TransientHttpStatusError } from './errors/fetch-errors.ts';
+import {
+  DomainCoolingDownError, DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError,
+} from './politeness/gate-errors.ts';
 import type { DomainLimiter, RobotsCache } from './politeness/index.ts';
 
-export class RobotsDisallowedError extends NonRetryableError {
-  constructor(url: string) {
-    super(`robots.txt disallows ${url} for this user agent`);
-  }
-}
-
-/**
- * robots.txt could not be read (5xx, 429, network error, timeout). RFC 9309 §2.3.1.4 says to
- * assume complete disallow, but only until it answers: an ordinary retry after the backoff,
- * not a final "disallowed" (the cache asks the site again after its error TTL).
- */
-export class RobotsUnreachableError extends RetryableError {
-  constructor(url: string, status: number) {
-    super(`robots.txt for ${new URL(url).origin} is unreachable (${status === 0 ? 'no answer' : `HTTP ${status}`}): no page is fetched until it answers; the job is retried`);
-  }
-}
-
-/** The domain is over its limit, in cooldown or at its concurrency cap: run again at its slot. */
-export class DomainThrottledError extends RetryLaterError {
-  readonly domain: string;
-  readonly reason: string;
-  constructor(domain: string, reason: string, retryAfterMs: number) {
-    super(`Domain ${domain} is throttled (${reason}); the job waits for its slot`, retryAfterMs);
-    this.domain = domain;
-    this.reason = reason;
-  }
-}
-
-/** The site asked the fleet to back off (429/503). */
-export class DomainCoolingDownError extends RetryLaterError {
-  constructor(domain: string, status: number, retryAfterMs: number) {
-    super(`Domain ${domain} answered ${status}: the fleet pauses it for ${retryAfterMs} ms`, retryAfterMs);
-  }
-}
+export {
+  DomainCoolingDownError, DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError,
+} from './politeness/gate-errors.ts';
 
 export interface PolitenessGateOptions {
   limiter: DomainLimiter;
   robots?: RobotsCache;
-  userAgent: string;
+  /**
+   * How long an origin's robots.txt may stay unreachable (from the first failed fetch, kept in
+   * the fleet's robots entry) before its jobs fail; until then they wait without spending attempts.
+   */
+  robotsUnreachableMaxMs?: number;
   /** Pause after a 429/503 without a usable Retry-After. */
   defaultCooldownMs: number;
   /**
@@ -83,20 +58,33 @@ export interface PolitenessGate {
   onError(pass: GatePass, error: unknown, freeRetries: number): Promise<unknown>;
 }
 
+/** A deferred job comes back this long after the robots re-check, plus up to 10 % of its wait (spread). */
+const RECHECK_PAD_MS = 1_000;
+
 export function createPolitenessGate(options: PolitenessGateOptions): PolitenessGate {
-  const { limiter, robots, userAgent, defaultCooldownMs, maxCooldownRetries, checkUrl, onThrottled } = { ...options };
+  const { limiter, robots, defaultCooldownMs, maxCooldownRetries, checkUrl, onThrottled } = { ...options };
+  const unreachableMaxMs = options.robotsUnreachableMaxMs ?? 24 * 3_600_000;
+
+  /** robots.txt's verdict on `url`: its Crawl-delay, or one of the robots errors. */
+  async function robotsCrawlDelay(url: string, ignoreRobots: boolean): Promise<number> {
+    if (!robots || ignoreRobots) return 0;
+    const decision = await robots.check(url);
+    if (decision.allowed) return decision.crawlDelayMs;
+    if (decision.outcome !== 'unreachable') throw new RobotsDisallowedError(url, decision.truncated);
+    // RFC 9309: disallow while unreachable. Wait for the fleet's next try, never past the limit.
+    const now = Date.now();
+    const since = decision.unreachableSince ?? now;
+    if (now - since >= unreachableMaxMs) throw new RobotsUnreachableTooLongError(url, decision.status, since, unreachableMaxMs);
+    const untilRecheck = Math.max(0, decision.recheckAt - now);
+    const wait = untilRecheck + RECHECK_PAD_MS + Math.random() * 0.1 * untilRecheck;
+    throw new RobotsUnreachableError(url, decision.status, Math.min(wait, since + unreachableMaxMs - now + RECHECK_PAD_MS));
+  }
+
   return {
     async enter(jobId, request, firstStart = false) {
       await checkUrl?.(new URL(request.url));
       const domain = domainKey(request.url);
-      let minIntervalMs = 0;
-      if (robots && !request.ignoreRobots) {
-        const decision = await robots.check(request.url, userAgent);
-        if (!decision.allowed) {
-          throw decision.outcome === 'unreachable' ? new RobotsUnreachableError(request.url, decision.status) : new RobotsDisallowedError(request.url);
-        }
-        minIntervalMs = decision.crawlDelayMs;
-      }
+      const minIntervalMs = await robotsCrawlDelay(request.url, request.ignoreRobots === true);
       const result = await limiter.acquire(domain, jobId, { minIntervalMs, firstStart });
       if (!result.granted) {
         onThrottled?.(domain, result.reason);

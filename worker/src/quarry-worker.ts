@@ -128,7 +128,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   });
   const outcomes = createJobOutcomes({ broker, prefix, callbacks });
   const politeness = await createWorkerPoliteness(config, {
-    broker, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+    broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
   });
 

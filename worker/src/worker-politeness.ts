@@ -2,7 +2,7 @@
  * @module worker/worker-politeness
  * Builds the politeness gate from config: default limits, per-domain overrides from config
  * (applied only where the API has not set any), and the fleet-wide robots.txt cache fetching
- * through the SSRF guard.
+ * through the SSRF guard and kept in the result store.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -15,6 +15,8 @@ import { createDomainLimiter, createRobotsCache, createUndiciRobotsFetcher } fro
 
 export interface WorkerPolitenessContext {
   broker: Redis;
+  /** The result store (evictable): the fleet's robots.txt copies live here, not in the broker. */
+  results: Redis;
   prefix: string;
   logger: Logger;
   dispatcher?: Dispatcher;
@@ -23,7 +25,7 @@ export interface WorkerPolitenessContext {
 }
 
 export async function createWorkerPoliteness(config: WorkerConfig, context: WorkerPolitenessContext): Promise<PolitenessGate> {
-  const { broker, prefix, logger, dispatcher, checkUrl, onThrottled } = context;
+  const { broker, results, prefix, logger, dispatcher, checkUrl, onThrottled } = context;
   const limiter = createDomainLimiter({
     redis: broker, prefix,
     defaults: { rates: decodeRates(config.domainRates), concurrency: config.domainConcurrency },
@@ -51,12 +53,13 @@ export async function createWorkerPoliteness(config: WorkerConfig, context: Work
   }
   const robots = config.respectRobots
     ? createRobotsCache({
-      redis: broker, prefix,
+      redis: results, prefix, userAgent: config.userAgent,
       fetchRobots: createUndiciRobotsFetcher({ userAgent: config.userAgent, ...(dispatcher ? { dispatcher } : {}) }),
     })
     : undefined;
   return createPolitenessGate({
-    limiter, userAgent: config.userAgent, defaultCooldownMs: config.defaultCooldownMs, maxCooldownRetries: config.maxCooldownRetries,
+    limiter, defaultCooldownMs: config.defaultCooldownMs, maxCooldownRetries: config.maxCooldownRetries,
+    robotsUnreachableMaxMs: config.robotsUnreachableMaxMs,
     ...(checkUrl ? { checkUrl } : {}),
     ...(robots ? { robots } : {}), ...(onThrottled ? { onThrottled } : {}),
   });

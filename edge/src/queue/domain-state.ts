@@ -1,7 +1,8 @@
 /**
  * @module edge/queue/domain-state
  * A domain's politeness as the API shows it: override, effective limits and usage (the same
- * read-only Lua the workers' limiter uses), cooldown, and the fleet's robots.txt copy.
+ * read-only Lua the workers' limiter uses), cooldown from the broker, and the fleet's robots.txt
+ * copies from the result store (where workers keep them: evictable, unlike the broker).
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { domainKeys, politenessDefaultsKey, robotsKeys } from '../../../shared/domain-keys.ts';
@@ -16,22 +17,30 @@ const CLAIM_GRACE_MS = 20;
 
 const scripts = new WeakMap<Redis, ReturnType<Redis['createScript']>>();
 
-export async function readDomainState(redis: Redis, prefix: string, domain: string) {
+/** The fleet's robots.txt entry of one origin, as stored by worker/src/politeness/robots-store.ts. */
+function robotsView(origin: string, entry: Record<string, string>) {
+  const time = (ms: string | undefined) => (ms && Number(ms) > 0 ? new Date(Number(ms)).toISOString() : null);
+  return {
+    origin, outcome: entry.outcome ?? null, status: Number(entry.status ?? 0),
+    fetchedAt: time(entry.fetchedAt), expiresAt: time(entry.expiresAt), unreachableSince: time(entry.unreachableSince),
+    truncated: entry.truncated === '1',
+  };
+}
+
+/** `broker`: limits, usage, cooldown. `results`: the robots.txt copies. Both read in parallel. */
+export async function readDomainState(broker: Redis, results: Redis, prefix: string, domain: string) {
   const keys = domainKeys(prefix, domain);
-  const [defaultsReply, overrideReply, httpsRobots, httpRobots] = (await redis.pipeline()
-    .hgetall(politenessDefaultsKey(prefix)).hgetall(keys.limits)
-    .hgetall(robotsKeys(prefix, `https://${domain}`).entry).hgetall(robotsKeys(prefix, `http://${domain}`).entry)
-    .exec()) as unknown[];
+  const origins = [`https://${domain}`, `http://${domain}`];
+  const [[defaultsReply, overrideReply], robotsReplies] = (await Promise.all([
+    broker.pipeline().hgetall(politenessDefaultsKey(prefix)).hgetall(keys.limits).exec(),
+    results.pipeline().hgetall(robotsKeys(prefix, origins[0]!).entry).hgetall(robotsKeys(prefix, origins[1]!).entry).exec(),
+  ])) as [unknown[], unknown[]];
   const defaults = hashReplyToRecord(defaultsReply);
-  let usage = scripts.get(redis);
-  if (!usage) scripts.set(redis, (usage = redis.createScript(LUA_SCRIPTS['domain-usage'].content)));
+  let usage = scripts.get(broker);
+  if (!usage) scripts.set(broker, (usage = broker.createScript(LUA_SCRIPTS['domain-usage'].content)));
   const reply = await usage.exec([keys.limits, keys.log, keys.leases, keys.state], [defaults.rates ?? '', defaults.concurrency ?? '0', String(SAFETY_MARGIN), String(CLAIM_GRACE_MS)]);
   const snapshot = parseUsageReply(domain, reply);
-  const robots = [['https', hashReplyToRecord(httpsRobots)], ['http', hashReplyToRecord(httpRobots)]].filter(([, r]) => Object.keys(r as object).length > 0)
-    .map(([scheme, r]) => {
-      const entry = r as Record<string, string>;
-      return { origin: `${scheme}://${domain}`, outcome: entry.outcome ?? null, status: Number(entry.status ?? 0), fetchedAt: entry.fetchedAt ? new Date(Number(entry.fetchedAt)).toISOString() : null, expiresAt: entry.expiresAt ? new Date(Number(entry.expiresAt)).toISOString() : null };
-    });
+  const robots = robotsReplies.map(hashReplyToRecord).flatMap((entry, index) => (Object.keys(entry).length > 0 ? [robotsView(origins[index]!, entry)] : []));
   return {
     domain,
     override: domainLimitsFromHash(hashReplyToRecord(overrideReply)) ?? null,

@@ -33,7 +33,7 @@ function domainParam(raw: string): string {
 domainsRoutes.get('/:host', async (c) => {
   const config = loadEdgeConfig(c.env);
   const domain = domainParam(c.req.param('host'));
-  return c.json(await withBroker(() => readDomainState(upstashClient(config.broker), config.prefix, domain)));
+  return c.json(await withBroker(() => readDomainState(upstashClient(config.broker), upstashClient(config.results), config.prefix, domain)));
 });
 
 domainsRoutes.put('/:host/limits', async (c) => {

@@ -39,6 +39,7 @@ export function rulesFor(outcome: RobotsOutcome, body: string): string {
 export interface ParsedRobots {
   isAllowed(url: string, userAgent?: string): boolean | undefined;
   getCrawlDelay(userAgent?: string): number | undefined;
+  getSitemaps(): string[];
 }
 
 // robots-parser is CommonJS (`module.exports = function`) but its typings declare an ES default
