@@ -53,3 +53,13 @@ export function politenessDefaultsKey(prefix: string): string {
   assertClusterSafePrefix(prefix);
   return `${prefix}:politeness:defaults`;
 }
+
+/**
+ * A job's count of cooldown retries (429/503 with Retry-After, each a retry without an attempt),
+ * for `QUARRY_MAX_COOLDOWN_RETRIES`. Written only when a cooldown happens (domain-cooldown-2.lua),
+ * with a TTL; under the prefix's hash tag, so it shares the domain keys' Cluster slot.
+ */
+export function jobCooldownsKey(prefix: string, jobId: string): string {
+  assertClusterSafePrefix(prefix);
+  return `${prefix}:cooldowns:${jobId}`;
+}

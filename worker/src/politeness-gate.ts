@@ -30,6 +30,7 @@ export interface PolitenessGateOptions {
   /**
    * Free (attempt-less) retries a job gets for a site's Retry-After before retries spend
    * attempts again: a site that always answers 503 + Retry-After must not keep a job forever.
+   * Counted per job in Redis (only cooldowns count: throttle deferrals and hand-backs do not).
    */
   maxCooldownRetries: number;
   /** Runs first (the SSRF check): a refused URL costs no robots fetch and no slot. */
@@ -38,6 +39,7 @@ export interface PolitenessGateOptions {
 }
 
 export interface GatePass {
+  jobId: string;
   domain: string;
   /** The gate ran `checkUrl` on the request's URL: the fetcher need not run it again. */
   urlChecked: boolean;
@@ -52,10 +54,10 @@ export interface PolitenessGate {
   enter(jobId: string, request: JobRequest, firstStart?: boolean): Promise<GatePass>;
   /**
    * A 429/503 pauses the domain for the fleet. With a Retry-After the job returns after it
-   * without spending an attempt (up to maxCooldownRetries times; `freeRetries` is how many it
-   * has had); without one it is an ordinary retry that also waits out the pause.
+   * without spending an attempt (up to maxCooldownRetries times, counted per job in the same
+   * script call); without one it is an ordinary retry that also waits out the pause.
    */
-  onError(pass: GatePass, error: unknown, freeRetries: number): Promise<unknown>;
+  onError(pass: GatePass, error: unknown): Promise<unknown>;
 }
 
 /** A deferred job comes back this long after the robots re-check, plus up to 10 % of its wait (spread). */
@@ -90,12 +92,17 @@ export function createPolitenessGate(options: PolitenessGateOptions): Politeness
         onThrottled?.(domain, result.reason);
         throw new DomainThrottledError(domain, result.reason, Math.max(0, result.retryAt - Date.now()));
       }
-      return { domain, urlChecked: checkUrl !== undefined, release: async () => { await result.release(); } };
+      return { jobId, domain, urlChecked: checkUrl !== undefined, release: async () => { await result.release(); } };
     },
-    async onError(pass, error, freeRetries) {
+    async onError(pass, error) {
       if (!(error instanceof TransientHttpStatusError) || (error.status !== 429 && error.status !== 503)) return error;
-      const until = await limiter.cooldown(pass.domain, Date.now() + (error.retryAfterMs ?? defaultCooldownMs));
-      if (error.retryAfterMs === undefined || freeRetries >= maxCooldownRetries) return error;
+      const untilMs = Date.now() + (error.retryAfterMs ?? defaultCooldownMs);
+      if (error.retryAfterMs === undefined || maxCooldownRetries === 0) {
+        await limiter.cooldown(pass.domain, untilMs);
+        return error;
+      }
+      const { until, retries } = await limiter.cooldownRetry(pass.domain, untilMs, pass.jobId);
+      if (retries > maxCooldownRetries) return error;
       return new DomainCoolingDownError(pass.domain, error.status, Math.max(0, until - Date.now()));
     },
   };

@@ -96,9 +96,7 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
         ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal })
         : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal, urlChecked: pass?.urlChecked ?? false });
     } catch (error) {
-      // Returns without an attempt (throttles, Retry-After) show as started-but-not-made attempts.
-      const freeRetries = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
-      throw pass && politeness ? await politeness.onError(pass, error, freeRetries) : error;
+      throw pass && politeness ? await politeness.onError(pass, error) : error;
     } finally {
       await pass?.release();
     }

@@ -4,7 +4,7 @@
  * leases, Retry-After cooldowns and slot reservation, decided atomically in Redis.
  * Algorithm and Redis cost: docs/politeness.md.
  */
-import { domainKeys, type DomainKeys } from '../../../shared/domain-keys.ts';
+import { domainKeys, jobCooldownsKey, type DomainKeys } from '../../../shared/domain-keys.ts';
 import { domainLimitsFromHash, domainLimitsSchema, domainLimitsToHash, encodeRates, type DomainLimits } from '../../../shared/domain-limits.ts';
 import { loadScript } from '../../../shared/scripts/load-scripts.ts';
 import { InvalidPolitenessConfigError, UnexpectedScriptReplyError } from './errors.ts';
@@ -29,6 +29,11 @@ export interface DomainLimiter {
   release(domain: string, leaseId: string): Promise<boolean>;
   /** Pauses the domain fleet-wide until `untilMs` (never shortens a longer cooldown); returns the one in force. */
   cooldown(domain: string, untilMs: number): Promise<number>;
+  /**
+   * `cooldown`, and counts it as one more cooldown retry of `jobId` in the same script call;
+   * resolves with the pause in force and the job's cooldown retries so far (this one included).
+   */
+  cooldownRetry(domain: string, untilMs: number, jobId: string): Promise<{ until: number; retries: number }>;
   /** Gives up a job's reserved slot (a cancelled job); the slot stays unused. */
   cancel(domain: string, jobId: string): Promise<boolean>;
   usage(domain: string): Promise<DomainUsage>;
@@ -42,6 +47,8 @@ const ACQUIRE = loadScript('domain-acquire');
 const MAX_CLAIM_ROUNDS = 5;
 const RELEASE = loadScript('domain-release');
 const COOLDOWN = loadScript('domain-cooldown');
+/** A job's cooldown counter lives this long after its last cooldown: retries a day apart count afresh. */
+const COOLDOWN_COUNTER_TTL_MS = 24 * 3_600_000;
 const USAGE = loadScript('domain-usage');
 
 export function createDomainLimiter(options: DomainLimiterOptions): DomainLimiter {
@@ -89,11 +96,23 @@ export function createDomainLimiter(options: DomainLimiterOptions): DomainLimite
     };
   }
 
-  async function cooldown(domain: string, untilMs: number): Promise<number> {
+  async function runCooldown(domain: string, untilMs: number, jobId: string | undefined): Promise<{ until: number; retries: number }> {
     if (!Number.isFinite(untilMs)) throw new InvalidPolitenessConfigError('cooldown needs a finite epoch ms');
-    const reply = await runScript(redis, COOLDOWN, [keysOf(domain).state], [Math.floor(untilMs), config.cooldownKeepMs]);
-    if (!Array.isArray(reply) || typeof reply[0] !== 'number') throw new UnexpectedScriptReplyError('domain-cooldown', reply);
-    return reply[0];
+    const { state } = keysOf(domain);
+    // Without a job, KEYS[2] is never touched; the state key stands in (same Cluster slot).
+    const keys = [state, jobId === undefined ? state : jobCooldownsKey(prefix, jobId)];
+    const reply = await runScript(redis, COOLDOWN, keys, [Math.floor(untilMs), config.cooldownKeepMs, jobId === undefined ? '0' : '1', COOLDOWN_COUNTER_TTL_MS]);
+    if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[2] !== 'number') throw new UnexpectedScriptReplyError('domain-cooldown', reply);
+    return { until: reply[0], retries: reply[2] };
+  }
+
+  async function cooldown(domain: string, untilMs: number): Promise<number> {
+    return (await runCooldown(domain, untilMs, undefined)).until;
+  }
+
+  function cooldownRetry(domain: string, untilMs: number, jobId: string): Promise<{ until: number; retries: number }> {
+    if (jobId === '') throw new InvalidPolitenessConfigError('cooldownRetry needs a job id (it names the counter)');
+    return runCooldown(domain, untilMs, jobId);
   }
 
   async function usage(domain: string): Promise<DomainUsage> {
@@ -123,5 +142,5 @@ export function createDomainLimiter(options: DomainLimiterOptions): DomainLimite
     return (await redis.zrem(keysOf(domain).log, `r:${jobId}`)) === 1;
   }
 
-  return { acquire, release, cooldown, cancel, usage, setLimits, getLimits };
+  return { acquire, release, cooldown, cooldownRetry, cancel, usage, setLimits, getLimits };
 }
