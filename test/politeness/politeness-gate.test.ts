@@ -6,9 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
+import { domainKeys } from '../../shared/domain-keys.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { retryDecision } from '../../worker/src/errors/index.ts';
-import { RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError, createPolitenessGate } from '../../worker/src/politeness-gate.ts';
+import { DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError, createPolitenessGate } from '../../worker/src/politeness-gate.ts';
 import { createDomainLimiter, createRobotsCache, type FetchRobots } from '../../worker/src/politeness/index.ts';
 import { startRedisFixture, type RedisFixture } from './redis-fixture.ts';
 
@@ -72,5 +73,57 @@ describe('politeness gate: robots.txt', () => {
     expect(retryDecision(last)).toBe('fail');
     expect((last as Error).message).toMatch(/unreachable since .* QUARRY_ROBOTS_UNREACHABLE_MAX_MS=300/);
     expect(fetched).toHaveLength(1); // the outage's start came from the fleet's entry, not a new fetch
+  });
+});
+
+describe('politeness gate: redirect hops', () => {
+  const B = '127.0.0.3:8080';
+  function hopGate(hopWaitMs: number) {
+    const prefix = fixture.prefix();
+    const limiter = createDomainLimiter({ redis: fixture.redis, prefix, defaults: { rates: [], concurrency: 0 }, inProcessWaitMs: 100, returnEarlyMs: 20 });
+    const gate = createPolitenessGate({ limiter, defaultCooldownMs: 1000, maxCooldownRetries: 3, hopWaitMs });
+    return { limiter, gate, keys: domainKeys(prefix, B) };
+  }
+  const toB = (path: string) => new URL(`http://${B}${path}`);
+
+  it('waits in-process for a hop slot that is close, and only once per domain per job', async () => {
+    const { limiter, gate } = hopGate(2_000);
+    await limiter.setLimits(B, { rates: [{ max: 1, perMs: 600 }] });
+    const other = await gate.enter('other', request('/start'), true);
+    await other.hop(toB('/a')); // takes B's slot now
+    const pass = await gate.enter('job', request('/start'), true);
+    const started = Date.now();
+    await pass.hop(toB('/b'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550); // slept to B's next slot
+    expect(pass.domain).toBe(B);
+    const again = Date.now();
+    await pass.hop(toB('/c')); // B already granted to this job: no second slot
+    expect(Date.now() - again).toBeLessThan(100);
+    await Promise.all([pass.release(), other.release()]);
+  });
+
+  it('defers the whole job for a far hop slot, aimed early enough that the retried job claims it', async () => {
+    const { limiter, gate, keys } = hopGate(300);
+    await limiter.setLimits(B, { rates: [{ max: 1, perMs: 1_500 }] });
+    const other = await gate.enter('other', request('/start'), true);
+    await other.hop(toB('/a'));
+    const first = await gate.enter('job', request('/start'), true);
+    const error = await first.hop(toB('/b')).catch((caught: unknown) => caught);
+    await first.release();
+    expect(error).toBeInstanceOf(DomainThrottledError);
+    expect(retryDecision(error)).toBe('retry-later');
+    const { retryAfterMs } = error as DomainThrottledError;
+    const slotAt = Number(await fixture.redis.zscore(keys.log, 'r:job')); // the slot reserved for it
+    expect(slotAt - Date.now()).toBeGreaterThan(retryAfterMs + 150); // back early by half the wait bound
+    // The retried job: back from the delayed set after retryAfterMs, its own domain first, then the hop.
+    const returnAt = Date.now() + retryAfterMs;
+    await waitFor(() => Date.now() >= returnAt, { description: 'the job\'s return', intervalMs: 5 });
+    const retried = await gate.enter('job', request('/start'));
+    await retried.hop(toB('/b'));
+    const claimedAt = Date.now();
+    expect(claimedAt).toBeGreaterThanOrEqual(slotAt - 5); // waited in-process for its slot…
+    expect(claimedAt).toBeLessThan(slotAt + 300); // …and claimed it, not a later one
+    expect(await fixture.redis.zscore(keys.log, 'r:job')).toBeNull();
+    await Promise.all([retried.release(), other.release()]);
   });
 });

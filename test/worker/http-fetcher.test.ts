@@ -69,6 +69,22 @@ describe('http fetcher', () => {
     expect(site.log.map((entry) => entry.host)).toEqual([A]);
   });
 
+  it('calls onRedirect before each redirect hop (after checkUrl), and its error ends the fetch unchanged before the hop is sent', async () => {
+    const calls: string[] = [];
+    const target = site.url(B, '/chain/1');
+    const start = site.url(A, `/redirect?to=${encodeURIComponent(target)}`);
+    const page = await fetcher({ checkUrl: async (url) => void calls.push(`check ${url.href}`) })
+      .fetch(start, { timeoutMs: 5000, urlChecked: true, onRedirect: async (url) => void calls.push(`hop ${url.href}`) });
+    expect(page).toMatchObject({ redirects: 2, finalUrl: site.url(B, '/chain/0') });
+    expect(calls).toEqual([`check ${target}`, `hop ${target}`, `check ${site.url(B, '/chain/0')}`, `hop ${site.url(B, '/chain/0')}`]);
+
+    class HopRefused extends Error {}
+    site.clearLog();
+    const refused = await fetcher().fetch(start, { timeoutMs: 5000, onRedirect: async () => { throw new HopRefused('throttled'); } }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HopRefused);
+    expect(site.log.map((entry) => entry.host)).toEqual([A]);
+  });
+
   it('follows exactly maxRedirects and fails on one more', async () => {
     await expect(fetcher({ maxRedirects: 3 }).fetch(site.url(A, '/chain/3'), { timeoutMs: 5000 })).resolves.toMatchObject({ redirects: 3 });
     await expect(fetcher({ maxRedirects: 3 }).fetch(site.url(A, '/chain/4'), { timeoutMs: 5000 })).rejects.toBeInstanceOf(TooManyRedirectsError);

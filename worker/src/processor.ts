@@ -92,9 +92,11 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     const pass = await politeness?.enter(job.id!, request, job.attemptsStarted === 1);
     let page: FetchedPage;
     try {
+      // Every later hop (a redirect, a script's navigation) passes the gate for its own site too.
+      const hop = pass ? (url: URL) => pass.hop(url) : undefined;
       page = request.mode === 'browser'
-        ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal })
-        : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal, urlChecked: pass?.urlChecked ?? false });
+        ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal, ...(hop ? { onNavigation: hop } : {}) })
+        : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal, urlChecked: pass?.urlChecked ?? false, ...(hop ? { onRedirect: hop } : {}) });
     } catch (error) {
       throw pass && politeness ? await politeness.onError(pass, error) : error;
     } finally {

@@ -45,6 +45,12 @@ export interface RenderOptions {
   /** CSS selector that must appear before the DOM is read. */
   waitFor?: string;
   signal?: AbortSignal;
+  /**
+   * Called for every main-frame navigation request after the job's first (redirect hops,
+   * script navigations) before it leaves the browser: the politeness gate's robots.txt and
+   * per-domain slot of the target. Its error aborts the request and is what `render` throws.
+   */
+  onNavigation?: (url: URL) => Promise<void>;
 }
 
 export interface PageRenderer {
@@ -53,6 +59,15 @@ export interface PageRenderer {
 
 /** Our votes in cooperative interception; a guard voting abort at a higher priority wins. */
 const INTERCEPT_PRIORITY = 0;
+
+/** The running job's view of its page's main-frame navigations (the interception handler is per page, jobs change). */
+interface JobNavigations {
+  readonly onNavigation: (url: URL) => Promise<void>;
+  /** The job's own first navigation went by (the gate checked that URL before render). */
+  started: boolean;
+  /** What the hook threw, for `render` to throw instead of Chromium's ERR_BLOCKED_BY_CLIENT. */
+  error?: unknown;
+}
 
 /** Errors Puppeteer raises when the target, session or connection went away under it. */
 function isTargetGone(error: unknown): boolean {
@@ -64,13 +79,28 @@ function isTargetGone(error: unknown): boolean {
  * as the SSRF guard's `installBrowserGuard`, can vote too; Puppeteer awaits async handlers before
  * resolving a request, so the check runs before the request leaves the browser.
  */
-function interceptRequests(page: Page, blocked: ReadonlySet<string>, checkRequest: PageRendererOptions['checkRequest']): void {
+function interceptRequests(
+  page: Page, blocked: ReadonlySet<string>, checkRequest: PageRendererOptions['checkRequest'], navigations: WeakMap<Page, JobNavigations>,
+): void {
   page.on('request', async (request: HTTPRequest) => {
     if (request.isInterceptResolutionHandled()) return;
     try {
       if (blocked.has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
-      const allowed = checkRequest ? await checkRequest(new URL(request.url())).catch(() => false) : true;
+      const url = new URL(request.url());
+      const allowed = checkRequest ? await checkRequest(url).catch(() => false) : true;
       if (!allowed) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
+      const job = navigations.get(page);
+      if (job && request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+        if (job.started || request.redirectChain().length > 0) {
+          try {
+            await job.onNavigation(url);
+          } catch (error) {
+            job.error ??= error;
+            return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
+          }
+        }
+        job.started = true;
+      }
       await request.continue(request.continueRequestOverrides(), INTERCEPT_PRIORITY);
     } catch {
       // The page closed while the check ran: nothing left to resolve.
@@ -81,19 +111,22 @@ function interceptRequests(page: Page, blocked: ReadonlySet<string>, checkReques
 export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const { pool, maxRedirects, maxBodyBytes = Infinity, checkRequest, preparePage, blockedResources = DEFAULT_BLOCKED_RESOURCES, settleMs = 100 } = { ...options };
   const blocked = new Set<string>(blockedResources);
+  const navigations = new WeakMap<Page, JobNavigations>();
 
   /** Once per page: hooks that stay installed for every job the page serves. */
   async function setUpPage(page: Page): Promise<void> {
     await preparePage?.(page);
     await page.setRequestInterception(true);
-    interceptRequests(page, blocked, checkRequest);
+    interceptRequests(page, blocked, checkRequest, navigations);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation }: RenderOptions): Promise<FetchedPage> {
     const deadline = Date.now() + timeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
+    const job: JobNavigations | undefined = onNavigation ? { onNavigation, started: false } : undefined;
+    if (job) navigations.set(page, job);
     // Whatever happens to the browser or the job's signal, the work below stops waiting at once.
     let stop: (error: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
@@ -135,10 +168,13 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     let reusable = false;
     try {
       const result = await Promise.race([work(), stopped]);
+      // A later navigation refused by the gate (a script's, after load) leaves the page half-way.
+      if (job?.error !== undefined) throw job.error;
       reusable = browser.connected && !page.isClosed();
       return result;
     } catch (error) {
       if (signal?.aborted) throw new JobAbortedError(error);
+      if (job?.error !== undefined) throw job.error;
       if (!browser.connected || error instanceof BrowserCrashedError) throw error instanceof BrowserCrashedError ? error : new BrowserCrashedError(error);
       if (error instanceof TimeoutError) throw new FetchTimeoutError(timeoutMs, error);
       if (error instanceof Error && /net::ERR_BLOCKED_BY_CLIENT/.test(error.message)) throw new NavigationBlockedError(error);
@@ -146,6 +182,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       if (isTargetGone(error)) throw new BrowserCrashedError(error);
       throw error;
     } finally {
+      navigations.delete(page);
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);
       page.off('error', onPageError);

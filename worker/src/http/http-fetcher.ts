@@ -1,7 +1,8 @@
 /**
  * @module worker/http/http-fetcher
  * Fetches one page over plain HTTP with undici: redirects followed by hand (so every hop passes
- * `checkUrl`), one deadline for the whole chain, a streamed body under a byte cap.
+ * `checkUrl` and the caller's `onRedirect`), one deadline for the whole chain, a streamed body
+ * under a byte cap.
  */
 import { request, type Dispatcher } from 'undici';
 import {
@@ -31,6 +32,11 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** The caller ran `checkUrl` on this URL just before (the politeness gate does): the first hop skips it. */
   urlChecked?: boolean;
+  /**
+   * Called before each redirect hop is requested, after `checkUrl` (the politeness gate's
+   * robots.txt and per-domain slot of the hop's site); its errors end the fetch unchanged.
+   */
+  onRedirect?: (url: URL) => Promise<void>;
 }
 
 export interface FetchedPage {
@@ -70,7 +76,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
   const { userAgent, maxBodyBytes, maxRedirects, checkUrl, dispatcher } = { ...options };
   const headers = { 'user-agent': userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5', 'accept-encoding': ACCEPT_ENCODING };
 
-  async function fetchPage(url: string, { timeoutMs, signal, urlChecked = false }: FetchOptions): Promise<FetchedPage> {
+  async function fetchPage(url: string, { timeoutMs, signal, urlChecked = false, onRedirect }: FetchOptions): Promise<FetchedPage> {
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
     // Errors from undici are translated; errors from checkUrl (typed by the guard) pass through.
@@ -85,6 +91,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
     for (let redirects = 0; ; redirects++) {
       // Redirect hops are always checked (the dispatcher checks every connection besides).
       if (redirects > 0 || !urlChecked) await checkUrl?.(current);
+      if (redirects > 0) await onRedirect?.(current);
       if (combined.aborted) throw translate(combined.reason);
       let response: Dispatcher.ResponseData;
       try {
