@@ -69,7 +69,7 @@ export const CONFIG_TABLE = {
   }),
   browserPages: field({
     env: 'QUARRY_BROWSER_PAGES', default: '4', schema: int(1, 64),
-    doc: 'Browser pages open at once per process; further browser jobs wait for a free page.',
+    doc: 'Browser pages open at once per process; further browser jobs wait for a free page, and take their domain\'s politeness slot (and start their timeout) only once they have one.',
   }),
   browserRecyclePages: field({
     env: 'QUARRY_BROWSER_RECYCLE_PAGES', default: '500', schema: int(0, 10_000_000),

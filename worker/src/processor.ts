@@ -13,7 +13,7 @@ import { InvalidJobError, RetryLaterError, asNonRetryable, retryDecision, type C
 import { extractFromHtml, notExtracted } from './extract/extract-fields.ts';
 import type { FetchedPage, HttpFetcher } from './http/http-fetcher.ts';
 import { loggableUrl } from './logger.ts';
-import type { PolitenessGate } from './politeness-gate.ts';
+import type { GatePass, PolitenessGate } from './politeness-gate.ts';
 import type { ResultStore } from './result-store.ts';
 
 /** What the job returns to BullMQ (kept small: the full result lives in the result store). */
@@ -88,19 +88,25 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     if (earlier) return earlier;
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
-    // The pass is taken right before the request: robots and slot first, nothing slow after.
-    const pass = await politeness?.enter(job.id!, request, job.attemptsStarted === 1);
+    // The pass is taken right before the request: robots and slot first, nothing slow after. A
+    // browser job takes it once a page is free (render's `admit`): its slot is not spent waiting
+    // for a page, and its timeout starts there. Later hops (a redirect, a script's navigation)
+    // pass the gate for their own site too.
+    const gate: { pass?: GatePass } = {};
+    const admit = politeness ? async () => { gate.pass = await politeness.enter(job.id!, request, job.attemptsStarted === 1); } : undefined;
+    const hop = politeness ? (url: URL) => gate.pass!.hop(url) : undefined;
     let page: FetchedPage;
     try {
-      // Every later hop (a redirect, a script's navigation) passes the gate for its own site too.
-      const hop = pass ? (url: URL) => pass.hop(url) : undefined;
-      page = request.mode === 'browser'
-        ? await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal, ...(hop ? { onNavigation: hop } : {}) })
-        : await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal, urlChecked: pass?.urlChecked ?? false, ...(hop ? { onRedirect: hop } : {}) });
+      if (request.mode === 'browser') {
+        page = await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal, ...(admit && hop ? { admit, onNavigation: hop } : {}) });
+      } else {
+        await admit?.();
+        page = await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal, urlChecked: gate.pass?.urlChecked ?? false, ...(hop ? { onRedirect: hop } : {}) });
+      }
     } catch (error) {
-      throw pass && politeness ? await politeness.onError(pass, error) : error;
+      throw gate.pass && politeness ? await politeness.onError(gate.pass, error) : error;
     } finally {
-      await pass?.release();
+      await gate.pass?.release();
     }
     const rules = normalizeExtract(request.extract);
     // Yields to the event loop while it runs and stops at the result cap or the work budget.

@@ -65,10 +65,12 @@ export interface PageLease {
   /** The page has not served a job yet: the renderer installs its per-page hooks (guard, interception) first. */
   readonly fresh: boolean;
   /**
-   * Gives the slot back. `reusable`: the job ended cleanly, so the page is reset and kept warm;
-   * otherwise (error, timeout, crash, abort) the page and its context are closed.
+   * Gives the slot back. `true`: the job ended cleanly, so the page is reset and kept warm;
+   * `false` (error, timeout, crash, abort): the page and its context are closed; `'untouched'`:
+   * the job never used the page (turned away before navigating), so it goes back as it is, with
+   * no reset, and does not count towards the browser's recycling.
    */
-  release(reusable: boolean): void;
+  release(outcome: boolean | 'untouched'): void;
 }
 
 export interface BrowserPool {
@@ -220,6 +222,15 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     await closeSlot(gen, slot);
   }
 
+  /** A page its job never used: back to the idle list as it is (no reset needed), unless its browser is going. */
+  async function keepUntouched(gen: Generation, slot: Slot): Promise<void> {
+    if (!gen.retiring && !closed && gen.browser.connected && gen.slots.has(slot)) {
+      gen.idle.push(slot);
+      return;
+    }
+    await closeSlot(gen, slot);
+  }
+
   function checkRss(gen: Generation): void {
     const pid = gen.browser.process()?.pid;
     if (maxRssMb <= 0 || pid === undefined || gen.retiring || Date.now() - gen.lastRssCheck < rssCheckIntervalMs) return;
@@ -256,10 +267,11 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       browser: gen.browser,
       page: held.page,
       fresh: !held.prepared,
-      release(reusable) {
+      release(outcome) {
         if (released) return;
         released = true;
-        void recycleSlot(gen, held, reusable).finally(() => {
+        if (outcome === 'untouched') gen.assigned--;
+        void (outcome === 'untouched' ? keepUntouched(gen, held) : recycleSlot(gen, held, outcome)).finally(() => {
           gen.active--;
           closeIfDone(gen);
           checkRss(gen);

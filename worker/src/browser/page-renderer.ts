@@ -40,8 +40,15 @@ export interface PageRendererOptions {
 
 export interface RenderOptions {
   url: string;
-  /** Deadline for navigation, `waitFor` and serialisation together. */
+  /** Deadline for navigation, `waitFor` and serialisation together; it starts once `admit` resolves. */
   timeoutMs: number;
+  /**
+   * Runs once a page is leased, before the deadline starts and before anything is sent (the
+   * politeness gate: robots.txt, the domain's slot). A job waiting for a page takes no slot, so
+   * slots are not spent in the page queue and then used in a burst. Its error ends the render;
+   * the untouched page goes back to the pool as it was.
+   */
+  admit?: () => Promise<void>;
   /** CSS selector that must appear before the DOM is read. */
   waitFor?: string;
   signal?: AbortSignal;
@@ -120,10 +127,16 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     interceptRequests(page, blocked, checkRequest, navigations);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit }: RenderOptions): Promise<FetchedPage> {
+    const lease = await pool.acquire(signal);
+    try {
+      await admit?.();
+    } catch (error) {
+      lease.release('untouched');
+      throw error;
+    }
     const deadline = Date.now() + timeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
-    const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     const job: JobNavigations | undefined = onNavigation ? { onNavigation, started: false } : undefined;
     if (job) navigations.set(page, job);
