@@ -7,6 +7,7 @@ export { LIMITER_DEFAULTS, type DomainLimiterOptions } from './limiter-options.t
 export type { AcquireResult, AcquireGranted, AcquireDenied, DenyReason, DomainUsage } from './limiter-replies.ts';
 export { parseRetryAfter, parseHttpDate, type RetryAfterOptions } from './retry-after.ts';
 export { createRobotsCache, type RobotsCache, type RobotsCacheOptions, type RobotsDecision } from './robots-cache.ts';
+export { compactRobots, robotsAgentToken, ROBOTS_MAX_STORED_BYTES, type CompactRobots } from './robots-compact.ts';
 export { createUndiciRobotsFetcher } from './robots-fetch.ts';
 export type { FetchRobots, RobotsOutcome } from './robots-policy.ts';
 export { PolitenessError, InvalidPolitenessConfigError, UnexpectedScriptReplyError } from './errors.ts';
