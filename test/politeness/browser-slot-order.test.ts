@@ -15,12 +15,18 @@ import { windowViolations } from './window-check.ts';
 
 let h: Harness;
 let broker: Redis;
-const TWO_PER_SECOND = { max: 1, perMs: 500 };
+const ONE_PER_SECOND = { max: 1, perMs: 1000 };
+/**
+ * Grant-to-arrival lag a browser request may show: Chromium, then the worker's in-process
+ * guarded proxy. Measured here up to ~120 ms for a page's first request to a host while the
+ * worker finished other jobs (10-20 ms otherwise); the burst this test catches is 10-75 ms apart.
+ */
+const BROWSER_LAG_MS = 200;
 
 beforeAll(async () => {
   h = await startHarness();
   broker = new Redis(h.broker.url);
-  await createDomainLimiter({ redis: broker, prefix: h.prefix }).setLimits(domainKey(h.site.origin(HOST_A)), { rates: [TWO_PER_SECOND] });
+  await createDomainLimiter({ redis: broker, prefix: h.prefix }).setLimits(domainKey(h.site.origin(HOST_A)), { rates: [ONE_PER_SECOND] });
 });
 afterAll(async () => {
   broker?.disconnect();
@@ -39,7 +45,7 @@ describe('browser jobs: the domain slot after the page', () => {
     const worker = await h.startWorker({ browserPages: 2, concurrency: 8, domainRates: '', domainConcurrency: 0 });
     try {
       h.site.clearLog();
-      // Both pages busy on another site for 2.5 s; meanwhile five jobs for 127.0.0.2 (1 per 500 ms) queue.
+      // Both pages busy on another site for 2.5 s; meanwhile five jobs for 127.0.0.2 (1 per second) queue.
       const blockers = await occupyPages(2, 2_500, 'block');
       const jobs = await Promise.all(Array.from({ length: 5 }, (_, i) => h.add({ url: h.site.url(HOST_A, `/page/${i}?burst=1`), mode: 'browser', attempts: 1 })));
       for (const job of [...blockers, ...jobs]) {
@@ -48,9 +54,9 @@ describe('browser jobs: the domain slot after the page', () => {
       }
       const arrivals = h.site.log.filter((entry) => entry.host === HOST_A && entry.path.includes('burst=1')).map((entry) => entry.at);
       expect(arrivals).toHaveLength(5);
-      // Before: the five took slots 500 ms apart while waiting for a page, then two pages freed at
-      // once and their navigations reached the site together.
-      expect(windowViolations(arrivals, TWO_PER_SECOND)).toEqual([]);
+      // Before: the five took slots a second apart while waiting for a page, then two pages freed
+      // at once and their navigations reached the site together.
+      expect(windowViolations(arrivals, ONE_PER_SECOND, BROWSER_LAG_MS)).toEqual([]);
     } finally {
       await worker.close({ timeoutMs: 0 });
     }

@@ -18,6 +18,12 @@ let h: Harness;
 let broker: Redis;
 let worker: QuarryWorker;
 const ONE_PER_SECOND = { max: 1, perMs: 1000 };
+/**
+ * Grant-to-arrival lag the site may see: the limiter's margin (5 % + 20 ms grace) in HTTP mode,
+ * as in quarry-fleet.test.ts; more in browser mode (Chromium, then the in-process guarded proxy:
+ * up to ~120 ms measured). A redirect outside the target's limits arrives with the burst (ms apart).
+ */
+const LAG_MS = { http: 70, browser: 200 };
 
 beforeAll(async () => {
   h = await startHarness();
@@ -61,7 +67,7 @@ describe.each(['http', 'browser'] as const)('redirects obey the target site (%s 
     }
     const arrivals = targetLog('/page/').map((entry) => entry.at);
     expect(arrivals).toHaveLength(5);
-    expect(windowViolations(arrivals, ONE_PER_SECOND)).toEqual([]);
+    expect(windowViolations(arrivals, ONE_PER_SECOND, LAG_MS[mode])).toEqual([]);
     if (mode === 'http') {
       // Five hops at once, 1/s: the slots more than 2 s away deferred their whole job (its one
       // attempt unspent), which asked 127.0.0.2 again in time for its slot.

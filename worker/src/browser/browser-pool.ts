@@ -64,11 +64,13 @@ export interface PageLease {
   readonly page: Page;
   /** The page has not served a job yet: the renderer installs its per-page hooks (guard, interception) first. */
   readonly fresh: boolean;
+  /** The renderer installed its per-page hooks: a later lease of this page is not `fresh`, however this one ends. */
+  prepared(): void;
   /**
    * Gives the slot back. `true`: the job ended cleanly, so the page is reset and kept warm;
    * `false` (error, timeout, crash, abort): the page and its context are closed; `'untouched'`:
-   * the job never used the page (turned away before navigating), so it goes back as it is, with
-   * no reset, and does not count towards the browser's recycling.
+   * the job never navigated (turned away by the politeness gate), so the page goes back as it is,
+   * with no reset, and does not count towards the browser's recycling.
    */
   release(outcome: boolean | 'untouched'): void;
 }
@@ -267,6 +269,9 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       browser: gen.browser,
       page: held.page,
       fresh: !held.prepared,
+      prepared() {
+        held.prepared = true;
+      },
       release(outcome) {
         if (released) return;
         released = true;

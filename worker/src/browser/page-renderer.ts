@@ -129,17 +129,13 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
 
   async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
-    try {
-      await admit?.();
-    } catch (error) {
-      lease.release('untouched');
-      throw error;
-    }
-    const deadline = Date.now() + timeoutMs;
-    const remaining = () => Math.max(1, deadline - Date.now());
     const { browser, page } = lease;
+    // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
+    let deadline = Date.now() + timeoutMs;
+    const remaining = () => Math.max(1, deadline - Date.now());
     const job: JobNavigations | undefined = onNavigation ? { onNavigation, started: false } : undefined;
-    if (job) navigations.set(page, job);
+    /** What `admit` threw: the job was turned away before its page sent anything. */
+    let refused: { error: unknown } | undefined;
     // Whatever happens to the browser or the job's signal, the work below stops waiting at once.
     let stop: (error: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
@@ -153,9 +149,26 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     signal?.addEventListener('abort', onAbort, { once: true });
     page.on('error', onPageError);
 
-    const work = async (): Promise<FetchedPage> => {
+    /** Page set-up first (tens to hundreds of ms on a new page), then the gate: the request follows the slot at once. */
+    const admitted = async (): Promise<void> => {
       // A page whose set-up failed is closed below, never reused: the next job sets up a new one.
-      if (lease.fresh) await setUpPage(page);
+      if (lease.fresh) {
+        await setUpPage(page);
+        lease.prepared();
+      }
+      if (!admit) return;
+      try {
+        await admit();
+      } catch (error) {
+        refused = { error };
+        throw error;
+      }
+      deadline = Date.now() + timeoutMs;
+    };
+
+    const work = async (): Promise<FetchedPage> => {
+      await admitted();
+      if (job) navigations.set(page, job);
       const response = await page.goto(url, { waitUntil: 'load', timeout: remaining() });
       if (!response) throw new FetchFailedError('NO_RESPONSE', undefined);
       if (response.request().redirectChain().length > maxRedirects) throw new TooManyRedirectsError(maxRedirects);
@@ -186,6 +199,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       reusable = browser.connected && !page.isClosed();
       return result;
     } catch (error) {
+      if (refused) throw refused.error; // the gate's verdict, as it is
       if (signal?.aborted) throw new JobAbortedError(error);
       if (job?.error !== undefined) throw job.error;
       if (!browser.connected || error instanceof BrowserCrashedError) throw error instanceof BrowserCrashedError ? error : new BrowserCrashedError(error);
@@ -199,7 +213,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);
       page.off('error', onPageError);
-      lease.release(reusable);
+      lease.release(refused ? 'untouched' : reusable);
     }
   }
 
