@@ -7,6 +7,45 @@ import { jobModeSchema } from './job-schema.ts';
 
 export const extractedValueSchema = z.union([z.string(), z.null(), z.array(z.string())]);
 
+/** The `metadata` format: what the page says about itself, and how it was fetched. */
+export const pageMetadataSchema = z.object({
+  /** Text of `<title>`, or null. */
+  title: z.string().nullable(),
+  /** `<meta name="description">`. */
+  description: z.string().nullable(),
+  /** `<html lang>`, else the `Content-Language` header or `<meta http-equiv>`. */
+  language: z.string().nullable(),
+  /** `<link rel="canonical">`, absolute. */
+  canonical: z.string().nullable(),
+  /** `<meta name="robots">` as written (e.g. `noindex, nofollow`). */
+  robots: z.string().nullable(),
+  /** Every `<meta property="og:…">` by its property; repeated properties (og:image) give a list. */
+  og: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  /** HTTP status of the final response. */
+  statusCode: z.number().int(),
+  /** `Content-Type` of the final response. */
+  contentType: z.string().nullable(),
+  /** The URL after redirects. */
+  finalUrl: z.string(),
+  /** ISO-8601 time the page was fetched. */
+  fetchedAt: z.string(),
+});
+export type PageMetadata = z.infer<typeof pageMetadataSchema>;
+
+/** One file in the artifact store that belongs to a result (a screenshot, a PDF, an oversized result). */
+export const artifactRefSchema = z.object({
+  /** File name within the job, e.g. `screenshot.png`. */
+  name: z.string(),
+  /** What it holds. */
+  type: z.enum(['screenshot', 'pdf', 'result']),
+  contentType: z.string(),
+  /** Size in bytes. */
+  bytes: z.number().int().min(0),
+  /** Object key in the store: `<tenant tag>/<job id>/<name>`; the edge signs a URL for it. */
+  key: z.string(),
+});
+export type ArtifactRef = z.infer<typeof artifactRefSchema>;
+
 export const jobResultSchema = z.object({
   /** The URL that was requested. */
   url: z.string(),
@@ -25,6 +64,18 @@ export const jobResultSchema = z.object({
   mode: jobModeSchema,
   /** Which attempt produced this result (1 for the first). */
   attempt: z.number().int().min(1),
+  // Present only when the job asked for them in `formats` (the default result has none).
+  /** `markdown`: GitHub-flavoured, links and images absolute. */
+  markdown: z.string().optional(),
+  /** `html`: cleaned (no scripts, styles, comments or event handlers), URLs absolute. */
+  html: z.string().optional(),
+  /** `rawHtml`: what the server sent, or the rendered DOM in browser mode. */
+  rawHtml: z.string().optional(),
+  /** `links`: absolute http(s) links of the page, deduped, without fragments, in page order. */
+  links: z.array(z.string()).optional(),
+  metadata: pageMetadataSchema.optional(),
+  /** Screenshots, PDFs and oversized results, stored outside Redis. */
+  artifacts: z.array(artifactRefSchema).optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

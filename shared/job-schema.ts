@@ -2,30 +2,12 @@
  * @module shared/job-schema
  * The scrape job request: one zod schema for edge validation, worker parsing and OpenAPI.
  */
-import { parse as parseSelector } from 'css-what';
 import { z } from 'zod';
 import { LIMITS } from './limits.ts';
+import { checkScrapeOptions, scrapeOptionsShape } from './scrape-options/index.ts';
 
-/** Fetch with plain HTTP (fast) or render in headless Chromium (runs the page's JavaScript). */
-export const jobModeSchema = z.enum(['http', 'browser']);
-export type JobMode = z.infer<typeof jobModeSchema>;
-
-function isValidSelector(selector: string): boolean {
-  try {
-    parseSelector(selector);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A CSS selector, checked by the same parser family the worker uses (css-what). */
-export const cssSelectorSchema = z
-  .string()
-  .trim()
-  .min(1, 'must be a non-empty CSS selector')
-  .max(LIMITS.selectorMaxLength, `must be at most ${LIMITS.selectorMaxLength} characters`)
-  .refine(isValidSelector, 'is not a valid CSS selector');
+// The "what to scrape" schemas moved to shared/scrape-options/; re-exported for existing importers.
+export { cssSelectorSchema, extractRuleSchema, extractSchema, jobModeSchema, type ExtractRule, type JobMode } from './scrape-options/index.ts';
 
 /** An absolute http(s) URL within the length limit. */
 export const httpUrlSchema = z
@@ -33,57 +15,26 @@ export const httpUrlSchema = z
   .max(LIMITS.urlMaxLength, `must be at most ${LIMITS.urlMaxLength} characters`)
   .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: 'must be an absolute http:// or https:// URL' }));
 
-/** Long form of an extraction rule. */
-export const extractRuleSchema = z.strictObject({
-  /** CSS selector to match. */
-  selector: cssSelectorSchema,
-  /** Return every match as an array instead of the first match's text. */
-  all: z.boolean().optional(),
-  /** Return this attribute's value instead of the text (e.g. `href`). */
-  attr: z.string().min(1).max(64).optional(),
-});
-export type ExtractRule = z.infer<typeof extractRuleSchema>;
+/** What a job adds to the scrape options: where, when, how often, and who hears about it. */
+export const jobFieldsShape = {
+  priority: z.int().min(0).max(LIMITS.priorityMax).default(0),
+  delayMs: z.int().min(0).max(LIMITS.delayMsMax).default(0),
+  attempts: z.int().min(LIMITS.attempts.min).max(LIMITS.attempts.max).default(LIMITS.attempts.default),
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(LIMITS.idempotencyKeyMaxLength)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  callbackUrl: httpUrlSchema.optional(),
+  /** Return the existing job for the same canonical URL (and mode and rules) submitted within this window. */
+  dedupeWindowMs: z.int().min(0).max(LIMITS.delayMsMax).optional(),
+};
 
-/** `name → selector`: `"h1"` gives the first match's text, a `[]` suffix on the name gives all matches. */
-export const extractSchema = z
-  .record(
-    z
-      .string()
-      .min(1)
-      .max(LIMITS.extractNameMaxLength, `names must be at most ${LIMITS.extractNameMaxLength} characters`)
-      .regex(/^[A-Za-z_][\w.-]*(\[\])?$/, 'names must be identifiers (letters, digits, _ . -), optionally ending in []'),
-    z.union([cssSelectorSchema, extractRuleSchema]),
-  )
-  .refine((value) => Object.keys(value).length <= LIMITS.extractMaxFields, {
-    message: `must have at most ${LIMITS.extractMaxFields} fields`,
-  });
-
+/** One job: the URL, the scrape options (shared/scrape-options) and the job fields. */
 export const jobRequestSchema = z
-  .strictObject({
-    url: httpUrlSchema,
-    mode: jobModeSchema.default('http'),
-    extract: extractSchema.default({}),
-    waitFor: cssSelectorSchema.optional(),
-    timeoutMs: z.int().min(LIMITS.timeoutMs.min).max(LIMITS.timeoutMs.max).default(LIMITS.timeoutMs.default),
-    priority: z.int().min(0).max(LIMITS.priorityMax).default(0),
-    delayMs: z.int().min(0).max(LIMITS.delayMsMax).default(0),
-    attempts: z.int().min(LIMITS.attempts.min).max(LIMITS.attempts.max).default(LIMITS.attempts.default),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(LIMITS.idempotencyKeyMaxLength)
-      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-      .optional(),
-    callbackUrl: httpUrlSchema.optional(),
-    /** Return the existing job for the same canonical URL (and mode and rules) submitted within this window. */
-    dedupeWindowMs: z.int().min(0).max(LIMITS.delayMsMax).optional(),
-    /** Skip robots.txt for this job; only API keys with the `robots:ignore` scope may set it. */
-    ignoreRobots: z.boolean().optional(),
-  })
-  .refine((job) => job.waitFor === undefined || job.mode === 'browser', {
-    message: 'waitFor needs mode "browser": a plain HTTP fetch runs no JavaScript to wait for',
-    path: ['waitFor'],
-  });
+  .strictObject({ url: httpUrlSchema, ...scrapeOptionsShape, ...jobFieldsShape })
+  .superRefine(checkScrapeOptions);
 
 /** What a caller sends (defaults optional). */
 export type JobRequestInput = z.input<typeof jobRequestSchema>;

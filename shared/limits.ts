@@ -24,4 +24,10 @@ export const LIMITS = {
   idempotencyKeyMaxLength: 200,
   /** Largest accepted request body, in bytes. */
   bodyMaxBytes: 64 * 1024,
+  /** Most entries in `formats` (one of each kind). */
+  formatsMax: 7,
+  /** Most selectors in `includeTags` and in `excludeTags`. */
+  narrowingSelectorsMax: 50,
+  /** Screenshot viewport bounds, in CSS pixels. */
+  screenshot: { minSide: 100, maxWidth: 3840, maxHeight: 2160 },
 } as const;
