@@ -99,6 +99,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_MAX_REDIRECTS', default: '5', schema: int(0, 50),
     doc: 'Redirects followed per fetch; one more fails the job.',
   }),
+  formatMaxHtmlBytes: field({
+    env: 'QUARRY_FORMAT_MAX_HTML_BYTES', default: String(10 * 1024 * 1024), schema: int(1024, 1024 * 1024 * 1024),
+    doc: 'Largest HTML (UTF-8 bytes; browser mode: the rendered DOM) the `markdown`, `html`, `links` and `metadata` formats convert; larger fails the job. Pages over 128 K characters are converted in slices that give the event loop a turn every 20 ms.',
+  }),
   browserExecutablePath: field({
     env: 'PUPPETEER_EXECUTABLE_PATH',
     default: () => CHROMIUM_CANDIDATES.find((path) => existsSync(path)),

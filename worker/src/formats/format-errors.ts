@@ -1,0 +1,30 @@
+/**
+ * @module worker/formats/format-errors
+ * Why a format could not be computed. Both are the page's fault, not the fetch's: retrying the
+ * same page cannot help, so they fail the job (NonRetryableError) with a message that says why.
+ */
+import { NonRetryableError } from '../errors/retry-policy.ts';
+
+/** The HTML is larger than a format converts (`QUARRY_FORMAT_MAX_HTML_BYTES`). */
+export class FormatInputTooLargeError extends NonRetryableError {
+  readonly bytes: number;
+  readonly maxBytes: number;
+  constructor(format: string, bytes: number, maxBytes: number) {
+    super(`The page's HTML (${bytes} bytes) is over the ${maxBytes} bytes the "${format}" format converts (QUARRY_FORMAT_MAX_HTML_BYTES)`);
+    this.bytes = bytes;
+    this.maxBytes = maxBytes;
+  }
+}
+
+/**
+ * Elements nest deeper than a format follows. htmlparser2 keeps its open elements in an array it
+ * unshifts, which turns quadratic past ~10,000 levels (measured: 100,000 nested divs, 1.1 MB,
+ * took 4–7 s); Chromium's own parser stops nesting at 512.
+ */
+export class FormatInputTooDeepError extends NonRetryableError {
+  readonly maxDepth: number;
+  constructor(format: string, maxDepth: number) {
+    super(`The page nests elements deeper than ${maxDepth} levels, more than the "${format}" format follows`);
+    this.maxDepth = maxDepth;
+  }
+}
