@@ -56,7 +56,7 @@ try {
   process.exit(1);
 }
 
-console.log('Starting Redis, REST servers, the edge and workers…');
+console.log('Starting Redis, REST servers, the artifact store, the edge and workers…');
 const stack = await startLocalStack({
   root, devVars: vars, workers: opts.workers, inheritOutput: true,
   brokerRedisPort: opts.redisPort, resultsRedisPort: opts.redisPort + 1, edgePort: opts.edgePort,
@@ -74,6 +74,7 @@ Quarry is up.
   broker   ${stack.brokerRedis.url} via ${stack.brokerRest.url}
   results  ${stack.resultsRedis.url} via ${stack.resultsRest.url}
   workers  ${stack.workers.length} process(es)
+  artifacts ${stack.artifacts?.endpoint ?? 'off'}   (S3-compatible, bucket ${stack.artifacts?.bucket ?? '-'}, data in .quarry/data/artifacts)
   API key  ${keyHint}${stack.dashboard ? `
   dashboard ${stack.dashboard.url}   (user ${dashboardUser}, password ${dashboardPassword}; QUARRY_DASHBOARD_PASSWORD in .dev.vars)` : ''}
 

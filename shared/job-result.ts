@@ -43,6 +43,9 @@ export const artifactRefSchema = z.object({
   bytes: z.number().int().min(0),
   /** Object key in the store: `<tenant tag>/<job id>/<name>`; the edge signs a URL for it. */
   key: z.string(),
+  /** `GET /v1/jobs/:id` only: a presigned URL to download it, valid until `urlExpiresAt`. */
+  url: z.string().optional(),
+  urlExpiresAt: z.string().optional(),
 });
 export type ArtifactRef = z.infer<typeof artifactRefSchema>;
 

@@ -54,3 +54,8 @@ export function queueKeys(prefix: string = DEFAULT_PREFIX, queue: string = QUEUE
 export function resultKey(prefix: string, jobId: string): string {
   return `${prefix}:result:${jobId}`;
 }
+
+/** Result store: artifact keys (`<tag>/<job id>/<name>`) scored by when they expire, for the sweeper. */
+export function artifactExpiryKey(prefix: string): string {
+  return `${prefix}:artifacts:expiry`;
+}

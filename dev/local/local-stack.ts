@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRestServer, type RestServerHandle } from '../rest-server/index.ts';
 import { startDashboard, type DashboardServer } from '../../worker/src/dashboard/dashboard-server.ts';
+import { startArtifactServer, type ArtifactServer } from './artifact-server.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 import { edgeDevVars } from './dev-vars.ts';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.ts';
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
   inheritOutput?: boolean;
   /** Run the queue dashboard (in this process, on 127.0.0.1) over the broker; off when omitted. */
   dashboard?: LocalDashboardOptions;
+  /** The local artifact store (S3-compatible, in this process, on 127.0.0.1); on unless false. */
+  artifacts?: false | { port?: number };
 }
 
 export interface LocalDashboardOptions {
@@ -58,6 +61,8 @@ export interface LocalStack {
   resultsRest: RestServerHandle;
   edge?: WranglerDev;
   dashboard?: DashboardServer;
+  /** The local artifact store workers and the edge are pointed at. */
+  artifacts?: ArtifactServer;
   workers: WorkerProcess[];
   /** The environment a worker of this stack runs with. */
   workerEnv: Record<string, string>;
@@ -77,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   const brokerDir = dir('redis-broker');
   const resultsDir = dir('redis-results');
+  const artifactsDir = dir('artifacts');
   const brokerRedis = await startRedisServer({
     maxmemoryPolicy: 'noeviction', appendOnly: true,
     ...(options.brokerRedisPort ? { port: options.brokerRedisPort } : {}), ...(brokerDir ? { dir: brokerDir } : {}),
@@ -87,9 +93,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const brokerRest = await startRestServer({ redisUrl: brokerRedis.url, token: devVars.UPSTASH_REDIS_REST_TOKEN!, port: portOf(devVars.UPSTASH_REDIS_REST_URL) });
   const resultsRest = await startRestServer({ redisUrl: resultsRedis.url, token: devVars.RESULT_UPSTASH_REDIS_REST_TOKEN!, port: portOf(devVars.RESULT_UPSTASH_REDIS_REST_URL) });
+  const artifacts = options.artifacts === false ? undefined : await startArtifactServer({
+    ...(options.artifacts?.port ? { port: options.artifacts.port } : {}), ...(artifactsDir ? { directory: artifactsDir } : {}),
+  });
+  // wrangler dev loads only the secrets wrangler.jsonc declares (the store's are optional, so not
+  // declared) from the env file: the local store's vars and its per-run, local-only key pair go as --var.
   const vars = { ...devVars, UPSTASH_REDIS_REST_URL: brokerRest.url, RESULT_UPSTASH_REDIS_REST_URL: resultsRest.url };
+  const artifactVars = artifacts?.edgeVars ?? {};
 
-  const workerEnv = { REDIS_URL: brokerRedis.url, RESULT_REDIS_URL: resultsRedis.url, QUARRY_PREFIX: prefix, ...options.workerEnv };
+  const workerEnv = { REDIS_URL: brokerRedis.url, RESULT_REDIS_URL: resultsRedis.url, QUARRY_PREFIX: prefix, ...artifacts?.workerEnv, ...options.workerEnv };
   const workers: WorkerProcess[] = [];
   const addWorker = (extraEnv: Record<string, string> = {}) => {
     const worker = startWorkerProcess({ root, env: { ...workerEnv, ...extraEnv }, inheritOutput });
@@ -107,14 +119,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (edge) {
       edgeServer = await startWranglerDev({
         root, vars: edgeDevVars(vars), inheritOutput,
-        overrides: { QUARRY_PREFIX: prefix, ...options.edgeVars },
+        overrides: { QUARRY_PREFIX: prefix, ...artifactVars, ...options.edgeVars },
         ...(options.edgePort ? { port: options.edgePort } : {}),
       });
     }
     for (let i = 0; i < workerCount; i++) addWorker();
   } catch (error) {
     await dashboard?.close();
-    await Promise.allSettled([brokerRest.close(), resultsRest.close(), brokerRedis.stop(), resultsRedis.stop()]);
+    await Promise.allSettled([brokerRest.close(), resultsRest.close(), brokerRedis.stop(), resultsRedis.stop(), artifacts?.close()]);
     throw error;
   }
 
@@ -122,11 +134,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     brokerRedis, resultsRedis, brokerRest, resultsRest, workers, workerEnv, addWorker,
     ...(edgeServer ? { edge: edgeServer } : {}),
     ...(dashboard ? { dashboard } : {}),
+    ...(artifacts ? { artifacts } : {}),
     async stop() {
       // Workers first (they drain), then the edge, then the servers they talk to.
       await Promise.allSettled(workers.map((worker) => worker.stop()));
       await edgeServer?.stop();
-      await Promise.allSettled([brokerRest.close(), resultsRest.close(), dashboard?.close()]);
+      await Promise.allSettled([brokerRest.close(), resultsRest.close(), dashboard?.close(), artifacts?.close()]);
       await Promise.allSettled([brokerRedis.dispose(), resultsRedis.dispose()]);
     },
   };

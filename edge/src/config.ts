@@ -3,6 +3,7 @@
  * The edge's configuration, parsed once per isolate from wrangler vars and secrets.
  */
 import { z } from 'zod';
+import type { S3Config } from '../../shared/artifacts/s3-client.ts';
 import { assertClusterSafePrefix } from '../../shared/keys.ts';
 import { MisconfiguredProblem } from './problems/problems.ts';
 
@@ -29,6 +30,13 @@ const edgeConfigSchema = z.object({
   QUARRY_QUOTA_REQUESTS: count(0),
   QUARRY_QUOTA_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   QUARRY_MAX_SSE_STREAMS: count(5),
+  // The artifact store, for signing GET URLs (vars; the key pair is a pair of secrets). No endpoint = no store.
+  QUARRY_ARTIFACT_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+  QUARRY_ARTIFACT_BUCKET: z.string().min(1).default('quarry-artifacts'),
+  QUARRY_ARTIFACT_REGION: z.string().min(1).default('auto'),
+  QUARRY_ARTIFACT_ACCESS_KEY_ID: z.string().default(''),
+  QUARRY_ARTIFACT_SECRET_ACCESS_KEY: z.string().default(''),
+  QUARRY_ARTIFACT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
 });
 
 export interface EdgeConfig {
@@ -48,6 +56,19 @@ export interface EdgeConfig {
   quota: { requests: number; windowSeconds: number };
   /** Event streams (SSE) one API key may hold open at once, fleet-wide (0 = no cap). */
   maxSseStreams: number;
+  /** Where artifacts live and how long a signed URL works; null when no store is configured. */
+  artifacts: { s3: S3Config; urlTtlSeconds: number } | null;
+}
+
+function artifactsConfig(e: z.output<typeof edgeConfigSchema>): EdgeConfig['artifacts'] {
+  if (!e.QUARRY_ARTIFACT_ENDPOINT) return null;
+  if (!e.QUARRY_ARTIFACT_ACCESS_KEY_ID || !e.QUARRY_ARTIFACT_SECRET_ACCESS_KEY) {
+    throw new MisconfiguredProblem('The edge is misconfigured: QUARRY_ARTIFACT_ENDPOINT is set, so set QUARRY_ARTIFACT_ACCESS_KEY_ID and QUARRY_ARTIFACT_SECRET_ACCESS_KEY with "wrangler secret put" or in .dev.vars.');
+  }
+  return {
+    s3: { endpoint: e.QUARRY_ARTIFACT_ENDPOINT, bucket: e.QUARRY_ARTIFACT_BUCKET, region: e.QUARRY_ARTIFACT_REGION, accessKeyId: e.QUARRY_ARTIFACT_ACCESS_KEY_ID, secretAccessKey: e.QUARRY_ARTIFACT_SECRET_ACCESS_KEY },
+    urlTtlSeconds: e.QUARRY_ARTIFACT_URL_TTL_SECONDS,
+  };
 }
 
 const cache = new WeakMap<object, EdgeConfig>();
@@ -79,6 +100,7 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
     },
     quota: { requests: e.QUARRY_QUOTA_REQUESTS, windowSeconds: e.QUARRY_QUOTA_WINDOW_SECONDS },
     maxSseStreams: e.QUARRY_MAX_SSE_STREAMS,
+    artifacts: artifactsConfig(e),
   };
   cache.set(env, config);
   return config;

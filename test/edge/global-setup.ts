@@ -18,12 +18,14 @@ export default async function setup(project: TestProject) {
     once(lines, 'line'),
     once(child, 'exit').then(([code]) => { throw new Error(`broker stack exited with code ${code}`); }),
   ])) as [string];
-  const stack = JSON.parse(line) as { brokerRestUrl: string; brokerFaultProxyUrl: string; resultsRestUrl: string; restToken: string };
+  const stack = JSON.parse(line) as { brokerRestUrl: string; brokerFaultProxyUrl: string; resultsRestUrl: string; restToken: string; artifactVars: Record<string, string> };
   project.provide('brokerRestUrl', stack.brokerRestUrl);
   project.provide('brokerFaultProxyUrl', stack.brokerFaultProxyUrl);
   project.provide('resultsRestUrl', stack.resultsRestUrl);
   project.provide('restToken', stack.restToken);
   project.provide('apiKey', TEST_API_KEY);
+  // The local artifact store: suites that need it pass these as binding overrides.
+  project.provide('artifactVars', stack.artifactVars);
   return async () => {
     child.kill('SIGTERM');
     if (child.exitCode === null) await once(child, 'exit');
@@ -38,5 +40,6 @@ declare module 'vitest' {
     resultsRestUrl: string;
     restToken: string;
     apiKey: string;
+    artifactVars: Record<string, string>;
   }
 }

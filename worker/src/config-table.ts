@@ -83,6 +83,46 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_RESULT_TTL_SECONDS', default: String(7 * 24 * 3600), schema: int(1, 365 * 24 * 3600),
     doc: 'How long a stored result lives, in seconds.',
   }),
+  artifactDriver: field({
+    env: 'QUARRY_ARTIFACT_DRIVER', default: 'none', schema: z.enum(['none', 'local', 's3'], { error: 'must be none, local or s3' }),
+    doc: 'Where screenshots, PDFs and oversized results go: `s3` (Cloudflare R2, AWS S3, MinIO), `local` (the S3-compatible server `npm start` runs on 127.0.0.1), or `none` (jobs that need the store fail, saying so).',
+  }),
+  artifactEndpoint: field({
+    env: 'QUARRY_ARTIFACT_ENDPOINT', default: '', schema: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })]),
+    doc: 'S3 endpoint, e.g. `https://<account>.r2.cloudflarestorage.com`; objects are addressed path-style (`<endpoint>/<bucket>/<key>`).',
+  }),
+  artifactBucket: field({
+    env: 'QUARRY_ARTIFACT_BUCKET', default: 'quarry-artifacts', schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/, 'must be an S3 bucket name'),
+    doc: 'Bucket of the artifact store (private: clients read through signed URLs).',
+  }),
+  artifactRegion: field({
+    env: 'QUARRY_ARTIFACT_REGION', default: 'auto', schema: z.string().min(1),
+    doc: 'SigV4 region (`auto` for R2).',
+  }),
+  artifactAccessKeyId: field({
+    env: 'QUARRY_ARTIFACT_ACCESS_KEY_ID', default: '', schema: z.string(),
+    doc: 'Access key id of the artifact store (needs put, get, head and delete on the bucket).',
+  }),
+  artifactSecretAccessKey: field({
+    env: 'QUARRY_ARTIFACT_SECRET_ACCESS_KEY', default: '', schema: z.string(),
+    doc: 'Secret of that key.',
+  }),
+  artifactTtlSeconds: field({
+    env: 'QUARRY_ARTIFACT_TTL_SECONDS', default: (env) => env.QUARRY_RESULT_TTL_SECONDS || String(7 * 24 * 3600), defaultDoc: 'QUARRY_RESULT_TTL_SECONDS', schema: int(1, 365 * 24 * 3600),
+    doc: 'How long an artifact lives: reads refuse it after that and the sweeper deletes it (by default exactly as long as its result).',
+  }),
+  artifactMaxBytes: field({
+    env: 'QUARRY_ARTIFACT_MAX_BYTES', default: String(20 * 1024 * 1024), schema: int(1024, 5 * 1024 * 1024 * 1024),
+    doc: 'Largest artifact (a screenshot, a PDF, a result) the store accepts; larger fails the job.',
+  }),
+  resultInlineMaxBytes: field({
+    env: 'QUARRY_RESULT_INLINE_MAX_BYTES', default: String(128 * 1024), schema: int(1024, 512 * 1024 * 1024),
+    doc: 'A result whose JSON is larger goes to the artifact store as `result.json` and the result store keeps a stub that points to it.',
+  }),
+  artifactSweepIntervalMs: field({
+    env: 'QUARRY_ARTIFACT_SWEEP_INTERVAL_MS', default: '60000', schema: int(1000, 86_400_000),
+    doc: 'How often each worker deletes expired artifacts (keys scored by expiry in the result store; one command per sweep when none are due).',
+  }),
   userAgent: field({
     env: 'QUARRY_USER_AGENT', default: 'QuarryBot/0.1', schema: z.string().max(512, 'must be at most 512 characters'),
     doc: 'User-Agent header of HTTP fetches and browser pages.',

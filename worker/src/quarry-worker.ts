@@ -18,6 +18,7 @@ import { createLogger } from './logger.ts';
 import { createProcessor, type JobSummary } from './processor.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
+import { startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
 import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
@@ -103,6 +104,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   depthQueue.on('error', () => undefined); // the broker connection logs outages once
   metrics.observeQueue(queueDepthReader(depthQueue, { maxAgeMs: 5_000 }));
   const resultStore = createResultStore({ client: results, prefix, ttlSeconds: config.resultTtlSeconds });
+  // Expired artifacts are deleted by every worker's sweeper (none without an artifact store).
+  const artifacts = workerArtifacts(config, results);
+  const artifactSweeper = artifacts && startArtifactSweeper({ store: artifacts.store, index: artifacts.index, intervalMs: config.artifactSweepIntervalMs, logger });
   const browserPool = createBrowserPool({
     executablePath: config.browserExecutablePath, maxPages: config.browserPages, userAgent: config.userAgent, extraArgs: browserArgs, logger,
     recyclePages: config.browserRecyclePages, maxRssMb: config.browserMaxRssMb,
@@ -219,7 +223,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       }
     }
     await sweeper?.close();
-    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close()]);
+    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close(), artifactSweeper?.stop()]);
     await guard?.close();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');

@@ -8,6 +8,7 @@ import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { mayAccessId, seesAllTenants } from '../auth/tenant-access.ts';
+import { signArtifacts } from '../artifacts/sign-artifacts.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { InvalidQueryProblem, NotFoundProblem } from '../problems/problems.ts';
 import { withBroker } from '../queue/broker-errors.ts';
@@ -91,5 +92,6 @@ jobsRoutes.get('/:id', async (c) => {
     ? waitForJob(broker, results, config.prefix, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
     : readJob(broker, results, config.prefix, id));
   if (!view) throw jobNotFound(id);
+  if (view.result?.artifacts?.length) view.result = { ...view.result, artifacts: await signArtifacts(config, id, view.result.artifacts) };
   return c.json(view);
 });
