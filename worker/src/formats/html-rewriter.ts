@@ -12,7 +12,9 @@
  */
 import { decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
-import { planMatches, type OpenElement, type SelectorPlan } from '../extract/selector-plan.ts';
+import { AncestorMatcher } from '../extract/ancestor-matcher.ts';
+import { DEFAULT_EXTRACT_LIMITS } from '../extract/extract-budget.ts';
+import type { SelectorPlan } from '../extract/selector-plan.ts';
 import type { FormatContext } from './define-format.ts';
 import { FormatInputTooDeepError } from './format-errors.ts';
 import { writeInSlices } from './html-input.ts';
@@ -94,7 +96,7 @@ function rawAttributes(attribs: Record<string, string>): string {
 }
 
 /** Attribute values decoded for matching (selector-plan compares decoded values). */
-function matchable(name: string, attribs: Record<string, string>): OpenElement {
+function matchable(attribs: Record<string, string>): Record<string, string> {
   let decoded: Record<string, string> | undefined;
   for (const key in attribs) {
     if (attribs[key]!.includes('&')) {
@@ -102,13 +104,19 @@ function matchable(name: string, attribs: Record<string, string>): OpenElement {
       decoded[key] = decodeHTMLAttribute(attribs[key]!);
     }
   }
-  return { name, attribs: decoded ?? attribs };
+  return decoded ?? attribs;
 }
 
 export async function rewriteHtml(html: string, options: RewriteOptions, ctx: FormatContext, format: string): Promise<RewriteResult> {
   const { include, exclude, clean, dropHead } = options;
   const matching = include !== null || exclude !== null;
-  const stack: OpenElement[] = [];
+  // The extractor's linear matcher (one bit set per open element, no ancestor walk): plan 0 is
+  // `exclude`, plan 1 `include`, either may be absent.
+  const plans = [exclude, include].filter((plan): plan is SelectorPlan => plan !== null);
+  const matcher = matching ? new AncestorMatcher(plans, DEFAULT_EXTRACT_LIMITS.maxStateWords) : undefined;
+  const excludeIndex = exclude !== null ? 0 : -1;
+  const includeIndex = include !== null ? plans.length - 1 : -1;
+  let stackDepth = 0;
   const out = new OutputBuffer();
   /** Depth of the element being dropped (everything inside it too), or -1. */
   let skipDepth = -1;
@@ -119,27 +127,27 @@ export async function rewriteHtml(html: string, options: RewriteOptions, ctx: Fo
 
   const parser = new Parser({
     onopentag(name, attribs) {
-      stack.push(matching ? matchable(name, attribs) : { name, attribs });
-      const depth = stack.length;
+      const depth = ++stackDepth;
+      if (matcher) matcher.open(name, matchable(attribs));
       if (depth > ctx.limits.maxDepth) throw new FormatInputTooDeepError(format, ctx.limits.maxDepth);
       if (skipDepth >= 0) return;
       const dropped = (clean !== null && (CLEAN_DROPS.has(name) || (name === 'link' && RESOURCE_HINT.test(attribs.rel ?? ''))))
         || (dropHead && (name === 'head' || name === 'title'))
-        || (exclude !== null && planMatches(exclude, stack));
+        || (excludeIndex >= 0 && matcher!.hits[excludeIndex] === 1);
       if (dropped) {
         skipDepth = depth;
         return;
       }
       if (include !== null && includeDepth < 0) {
-        if (!planMatches(include, stack)) return;
+        if (matcher!.hits[includeIndex] !== 1) return;
         includeDepth = depth;
         included += 1;
       }
       out.push(`<${name}${clean ? cleanAttributes(name, attribs, clean.base) : rawAttributes(attribs)}>`);
     },
     onclosetag(name) {
-      const depth = stack.length;
-      stack.pop();
+      const depth = stackDepth--;
+      matcher?.close();
       if (skipDepth >= 0) {
         if (depth === skipDepth) skipDepth = -1;
         return;
