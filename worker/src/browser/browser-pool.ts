@@ -126,7 +126,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   function generation(): Promise<Generation> {
     if (current) return current;
     const args = [`--renderer-process-limit=${maxPages}`, ...extraArgs];
-    const launching = launchChromium({ executablePath, userAgent, extraArgs: args, timeoutMs: launchTimeoutMs }).then((browser) => {
+    const launching = launchChromium({ executablePath, userAgent, extraArgs: args, timeoutMs: launchTimeoutMs, ...(logger ? { logger } : {}) }).then((browser) => {
       const gen: Generation = { browser, slots: new Set(), idle: [], assigned: 0, active: 0, retiring: false, lastRssCheck: Date.now() };
       generations.add(gen);
       currentGen = gen;
