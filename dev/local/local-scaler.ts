@@ -1,20 +1,26 @@
 /**
  * @module dev/local/local-scaler
  * Applies the KEDA rule on one machine: every interval it measures Quarry's scaling demand
- * and starts or SIGTERMs worker processes to match `nextReplicas` (scale-out at once,
- * scale-in after the cooldown), so scaling behaviour is exercised locally exactly as in a cluster.
+ * and starts or stops workers to match `nextReplicas` (scale-out at once, scale-in after the
+ * cooldown), so scaling behaviour is exercised locally exactly as in a cluster. A worker is a
+ * process (worker-process.ts) or a container (worker-container.ts, `npm start -- --containers`):
+ * the rule and this loop are the same; stopping is SIGTERM either way (`podman stop`).
  */
 import type { EligibleBacklog } from '../../worker/src/scaling/eligible-backlog.ts';
 import { nextReplicas, type ScalerState, type ScalingRule } from '../../worker/src/scaling/scaling-rule.ts';
-import type { WorkerProcess } from './worker-process.ts';
 
-export interface LocalScalerOptions {
+/** What the scaler needs of a worker: a graceful stop that resolves once it has exited. */
+export interface ScalableWorker {
+  stop(): Promise<unknown>;
+}
+
+export interface LocalScalerOptions<W extends ScalableWorker = ScalableWorker> {
   rule: ScalingRule;
   measure: () => Promise<EligibleBacklog>;
-  /** Starts one more worker process. */
-  startWorker: () => WorkerProcess;
+  /** Starts one more worker (a container start is asynchronous). */
+  startWorker: () => W | Promise<W>;
   /** Workers alive now (the scaler stops the newest first). */
-  workers: WorkerProcess[];
+  workers: W[];
   intervalMs?: number;
   /** Every decision, for logs and tests. */
   onDecision?: (decision: ScalingDecision) => void;
@@ -36,12 +42,19 @@ export interface LocalScaler {
   stop(): Promise<void>;
 }
 
-export function startLocalScaler(options: LocalScalerOptions): LocalScaler {
+export function startLocalScaler<W extends ScalableWorker>(options: LocalScalerOptions<W>): LocalScaler {
   const { rule, measure, startWorker, workers, intervalMs = 1000, onDecision, onError } = { ...options };
   let state: ScalerState = { replicas: Math.max(rule.minReplicas, workers.length), lowSince: null };
   let stopped = false;
   const draining = new Set<Promise<unknown>>();
-  while (workers.length < state.replicas) workers.push(startWorker());
+  const fill = async () => {
+    while (workers.length < state.replicas) {
+      const worker = await startWorker();
+      // The stack's addWorker()/addContainer() already list the new worker in the same array:
+      // listing it twice made the fleet one process short per start, and scale-in stop it twice.
+      if (!workers.includes(worker)) workers.push(worker);
+    }
+  };
 
   const tick = async () => {
     let measured: EligibleBacklog;
@@ -56,7 +69,7 @@ export function startLocalScaler(options: LocalScalerOptions): LocalScaler {
       onDecision?.({ at: Date.now(), demand: measured.demand, eligibleBacklog: measured.eligibleBacklog, from: state.replicas, to: next.replicas });
     }
     state = next;
-    while (workers.length < state.replicas) workers.push(startWorker());
+    await fill();
     while (workers.length > state.replicas) {
       const worker = workers.pop()!;
       const exit = worker.stop();
@@ -65,9 +78,11 @@ export function startLocalScaler(options: LocalScalerOptions): LocalScaler {
     }
   };
 
-  let running = Promise.resolve();
+  // A failed start is reported like a failed measurement; the next tick tries again.
+  const guarded = (step: () => Promise<void>) => () => step().catch((error: unknown) => onError?.(error));
+  let running = guarded(fill)();
   const timer = setInterval(() => {
-    if (!stopped) running = running.then(tick);
+    if (!stopped) running = running.then(guarded(tick));
   }, intervalMs);
   return {
     replicas: () => state.replicas,

@@ -60,6 +60,9 @@ describe('local fleet scaling', () => {
     await addJobs(2000, 'burst');
     await waitFor(() => scaler.replicas() >= 3, { timeoutMs: 15_000, description: 'scale-out' });
     const scaledOutMs = Date.now() - started;
+    // One process per replica: the scaler once listed each new worker twice (addWorker lists it too).
+    await waitFor(() => stack.workers.length === scaler.replicas(), { timeoutMs: 5_000, description: 'the fleet to match the decision' });
+    expect(new Set(stack.workers.map((worker) => worker.pid)).size, 'distinct worker processes').toBe(stack.workers.length);
     await waitFor(async () => (await results.keys(`${prefix}:result:burst-*`)).length === 2000, { timeoutMs: 150_000, intervalMs: 250, description: 'the burst to drain' });
     const drainedMs = Date.now() - started;
     await waitFor(() => scaler.replicas() === 1 && stack.workers.length === 1, { timeoutMs: 30_000, description: 'scale-in to the minimum' });
