@@ -14,8 +14,23 @@ export class MissingSystemDependencyError extends Error {
   override name = 'MissingSystemDependencyError';
 }
 
-function onPath(command: string): boolean {
+export function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Installs Debian packages with apt-get when root on Debian/Ubuntu; otherwise throws with the
+ * command to run. `why` completes "Quarry needs X …" in that message.
+ */
+export function aptInstall(packages: string[], options: { log?: (line: string) => void; why?: string } = {}): void {
+  const { log = (line: string) => console.error(line), why } = options;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !onPath('apt-get')) {
+    throw new MissingSystemDependencyError(`Quarry needs ${packages.join(', ')}${why ? ` ${why}` : ''}. Install them, e.g. as root: ${command}`);
+  }
+  log(`Installing ${packages.join(', ')} with apt-get (first run only)…`);
+  execFileSync('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -36,15 +51,7 @@ export function ensureSystemDeps(options: SystemDepsOptions = {}): { chromium?: 
   const packages: string[] = [];
   if (!onPath('redis-server')) packages.push('redis-server');
   if (chromium && !findChromium()) packages.push('chromium-headless-shell', 'fonts-liberation');
-  if (packages.length > 0) {
-    const command = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`;
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot || !onPath('apt-get')) {
-      throw new MissingSystemDependencyError(`Quarry needs ${packages.join(', ')}. Install them, e.g. as root: ${command}`);
-    }
-    log(`Installing ${packages.join(', ')} with apt-get (first run only)…`);
-    execFileSync('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
+  if (packages.length > 0) aptInstall(packages, { log });
   const found = chromium ? findChromium() : undefined;
   if (chromium && !found) throw new MissingSystemDependencyError('No Chromium found after installing: set PUPPETEER_EXECUTABLE_PATH.');
   return found ? { chromium: found } : {};

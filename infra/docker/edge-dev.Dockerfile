@@ -3,7 +3,13 @@
 # the edge on Cloudflare (`wrangler deploy -c infra/wrangler.jsonc`); this image only mirrors
 # `npm start` for people who prefer Docker.
 # Build from the repo root:   docker build -f infra/docker/edge-dev.Dockerfile -t quarry-edge-dev .
-FROM node:24-bookworm-slim
+
+# Base of every stage: the official Node 24 image by default. Where no registry is reachable,
+# `npm run image:build` passes a local one (NODE_IMAGE=localhost/quarry-node-base:24, built by
+# `npm run image:base` from debootstrap and the npm `node` binary); see README, "Containers".
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE}
 WORKDIR /app
 # wrangler offline, as dev/local/wrangler-dev.ts runs it: no telemetry, no cf.json fetch, no update
 # check; its logs and caches go to /tmp (not node_modules/.cache), writable by the non-root user.

@@ -4,8 +4,13 @@
 # do not control (one static token, no TLS).
 # Build from the repo root:   docker build -f infra/docker/rest-server.Dockerfile -t quarry-rest-server .
 
+# Base of every stage: the official Node 24 image by default. Where no registry is reachable,
+# `npm run image:build` passes a local one (NODE_IMAGE=localhost/quarry-node-base:24, built by
+# `npm run image:base` from debootstrap and the npm `node` binary); see README, "Containers".
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # ---- build: identical to worker.Dockerfile's build stage, so the two images share its cache -----
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # No browser download: this stage only compiles TypeScript.
 ENV PUPPETEER_SKIP_DOWNLOAD=1
@@ -20,7 +25,7 @@ RUN npm run build -- --no-edge
 RUN npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: plain Node, no Chromium ---------------------------------------------------------
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 # tini: PID 1 that forwards SIGTERM so the server closes its Redis connection cleanly.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \

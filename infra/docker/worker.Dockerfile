@@ -3,11 +3,16 @@
 # Build from the repo root:   docker build -f infra/docker/worker.Dockerfile -t quarry-worker .
 # The same image runs the KEDA scaler-metrics service (see infra/k8s/scaler-deployment.yaml) and the
 # queue dashboard (infra/k8s/dashboard-deployment.yaml).
-# Pin the base images by digest in CI (node:24-bookworm-slim@sha256:…) for reproducible builds.
+# Pin the base image by digest in CI (--build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:…) for reproducible builds.
+
+# Base of every stage: the official Node 24 image by default. Where no registry is reachable,
+# `npm run image:build` passes a local one (NODE_IMAGE=localhost/quarry-node-base:24, built by
+# `npm run image:base` from debootstrap and the npm `node` binary); see README, "Containers".
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: full dependencies, compile TypeScript to dist/, then drop dev dependencies ----------
 # This stage is kept identical to the one in rest-server.Dockerfile so both images share its cache.
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Puppeteer must not download its own Chrome: the runtime uses Debian's Chromium, and the
 # devDependencies that pull full puppeteer (crawlee, for benchmarks) would add ~300 MB for nothing.
@@ -27,7 +32,7 @@ RUN npm run build -- --no-edge
 RUN npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: Node 24 + chromium-headless-shell, no compiler, no dev dependencies -------------
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 # chromium-headless-shell: Puppeteer's `headless: 'shell'` binary, lighter and faster per page than
 #   full chromium (FINDINGS: ~11-14.6 vs ~10-11 pages/s, ~200-800 MB PSS); from bookworm-security.
 # fonts-liberation: metric-compatible Arial/Times/Courier so layouts and text extraction match real

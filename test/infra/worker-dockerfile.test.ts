@@ -25,9 +25,15 @@ const stageNamed = (ref: string | undefined) => dockerfile.stages.find((s) => re
 const distCopy = instructionsOf(runtime, 'COPY').find((c) => c.flags.from && copyPaths(c).sources.some((s) => /\/dist\/?$/.test(s)));
 
 describe(FILE, () => {
-  it('is multi-stage on node:24-bookworm-slim, the runtime without the build tooling', () => {
+  it('is multi-stage on node:24-bookworm-slim by default, the base a build ARG, the runtime without the build tooling', () => {
     expect(dockerfile.stages.length, `${FILE}: FROM count`).toBeGreaterThanOrEqual(2);
-    for (const stage of dockerfile.stages) expect(stage.image, at(stage, 'FROM image')).toBe('node:24-bookworm-slim');
+    // `ARG NAME=default` before the first FROM: what `FROM ${NAME}` means when no --build-arg is given.
+    const defaults = new Map(dockerfile.preamble.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=') as [string, string]));
+    for (const stage of dockerfile.stages) {
+      const arg = /^\$\{?(\w+)\}?$/.exec(stage.image)?.[1];
+      expect(arg, at(stage, 'FROM image (a build ARG, so image:build can pass a local base)')).toBeDefined();
+      expect(defaults.get(arg!), at(stage, `FROM \${${arg}} default`)).toBe('node:24-bookworm-slim');
+    }
     const runs = instructionsOf(runtime, 'RUN').map((r) => r.args).join('\n');
     expect(runs, at(runtime, 'RUN (no npm install in the runtime stage)')).not.toMatch(/npm (ci|install)/);
   });

@@ -1,0 +1,124 @@
+/**
+ * @module dev/local/container-engine
+ * The container engine the image scripts, `npm start -- --containers` and the container tests
+ * drive: Docker where a daemon answers, else podman, installed with apt (with runc) when it is
+ * missing and we are root on Debian. A docker CLI without a daemon (this machine kind has one)
+ * does not count. Commands run with argument arrays, never a shell.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { MissingSystemDependencyError, aptInstall, onPath } from './system-deps.ts';
+
+export type EngineName = 'podman' | 'docker';
+
+export interface ContainerEngine {
+  readonly name: EngineName;
+  /** Flags every `run` and `build` needs on this host (podman: ulimits it may actually set). */
+  readonly runFlags: string[];
+  /** Runs the engine, returns stdout; throws with stderr on a non-zero exit. */
+  exec(args: string[], options?: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number }): string;
+  /** Runs the engine, returns the exit status (output discarded). */
+  status(args: string[]): number;
+  imageExists(ref: string): boolean;
+  /** Image size in bytes as the engine reports it, or undefined when the image is missing. */
+  imageSize(ref: string): number | undefined;
+}
+
+/** Thrown when no engine is usable and none can be installed. */
+export class ContainerEngineUnavailableError extends MissingSystemDependencyError {
+  override name = 'ContainerEngineUnavailableError';
+}
+
+function dockerDaemonAnswers(): boolean {
+  if (!onPath('docker')) return false;
+  return spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
+/**
+ * `--ulimit` flags podman can always apply. Its defaults (nofile 1048576, nproc 4194304) exceed
+ * what this sandbox lets runc set ("error setting rlimit type 7: operation not permitted"), and
+ * so did nproc above 32768 even under a hard limit of 96362 (measured). The caps are ample for a
+ * worker: RLIMIT_NPROC counts threads per uid, and every container's uid 1000 is the same host
+ * user, so 4 containers with Chromium (~200 threads each) stay far below 8192.
+ */
+export function hostUlimitFlags(limitsFile = '/proc/self/limits'): string[] {
+  let text: string;
+  try {
+    text = readFileSync(limitsFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const flags: string[] = [];
+  for (const [label, name, cap] of [['Max open files', 'nofile', 65_536], ['Max processes', 'nproc', 8_192]] as const) {
+    const hard = new RegExp(`^${label}\\s+\\S+\\s+(\\S+)`, 'm').exec(text)?.[1];
+    const value = hard === undefined ? cap : hard === 'unlimited' ? cap : Math.min(Number(hard), cap);
+    if (Number.isFinite(value)) flags.push('--ulimit', `${name}=${value}:${value}`);
+  }
+  return flags;
+}
+
+function engine(name: EngineName): ContainerEngine {
+  const runFlags = name === 'podman' ? hostUlimitFlags() : [];
+  const exec: ContainerEngine['exec'] = (args, options = {}) => {
+    const result = spawnSync(name, args, {
+      input: options.input, env: options.env ?? process.env, encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    });
+    if (result.status !== 0) {
+      const stderr = result.stderr?.toString().trim() || result.error?.message || `exit ${result.status}`;
+      throw new Error(`${name} ${args.slice(0, 2).join(' ')} failed: ${stderr}`);
+    }
+    return result.stdout.toString();
+  };
+  const status = (args: string[]) => spawnSync(name, args, { stdio: 'ignore' }).status ?? 1;
+  return {
+    name, runFlags, exec, status,
+    imageExists: (ref) => status(['image', 'inspect', ref]) === 0,
+    imageSize: (ref) => {
+      try {
+        return Number(exec(['image', 'inspect', '--format', '{{.Size}}', ref]).trim());
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Whether some engine is usable now or could be installed here (root with apt). */
+export function containerEngineAvailable(): { ok: true } | { ok: false; reason: string } {
+  if (dockerDaemonAnswers() || onPath('podman')) return { ok: true };
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && onPath('apt-get')) return { ok: true };
+  return { ok: false, reason: 'no Docker daemon, no podman, and podman cannot be installed here (needs root and apt-get)' };
+}
+
+/**
+ * The engine to use: `QUARRY_CONTAINER_ENGINE` if set, else Docker with a live daemon, else
+ * podman (installed with runc when missing; Debian's podman 4.3 runs rootful with runc here).
+ */
+export function ensureContainerEngine(options: { log?: (line: string) => void } = {}): ContainerEngine {
+  const { log = (line: string) => console.error(line) } = options;
+  const wanted = process.env.QUARRY_CONTAINER_ENGINE as EngineName | undefined;
+  if (wanted && wanted !== 'podman' && wanted !== 'docker') {
+    throw new ContainerEngineUnavailableError(`QUARRY_CONTAINER_ENGINE must be podman or docker, not "${wanted}"`);
+  }
+  if (wanted === 'docker' || (!wanted && dockerDaemonAnswers())) {
+    if (!dockerDaemonAnswers()) throw new ContainerEngineUnavailableError('QUARRY_CONTAINER_ENGINE=docker, but `docker info` gets no answer from a daemon');
+    return engine('docker');
+  }
+  if (!onPath('podman')) aptInstall(['podman', 'runc'], { log, why: 'to build and run the worker image' });
+  if (!onPath('podman')) throw new ContainerEngineUnavailableError('podman is still missing after installing it');
+  return engine('podman');
+}
+
+/** `podman info`/`docker version`, one line, for reports. */
+export function engineVersion(e: ContainerEngine): string {
+  try {
+    return execFileSync(e.name, ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return e.name;
+  }
+}
+
+/** Bytes as MB with one decimal, the way the scripts print image sizes. */
+export const megabytes = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 1e6).toFixed(1)} MB`);
