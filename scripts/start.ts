@@ -2,14 +2,15 @@
  * @module scripts/start
  * `npm start`: the local stack in one command — redis-server (broker + results), the
  * Upstash-compatible REST servers, the edge under `wrangler dev` on 127.0.0.1:8787, worker
- * processes and the queue dashboard on 127.0.0.1:9466. Ctrl-C stops everything.
+ * processes (or, with --containers, containers of the quarry-worker image on the host network)
+ * and the queue dashboard on 127.0.0.1:9466. Ctrl-C stops everything.
  */
 import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevVars, localApiKey } from '../dev/local/dev-vars.ts';
-import { startLocalStack } from '../dev/local/local-stack.ts';
+import { startLocalStack, type LocalContainerOptions } from '../dev/local/local-stack.ts';
 import { ensureSystemDeps } from '../dev/local/system-deps.ts';
 import { assertDashboardPassword } from '../worker/src/dashboard/dashboard-settings.ts';
 
@@ -23,9 +24,10 @@ const program = new Command('npm start --')
   .option('--rest-port <port>', 'broker REST server port (results use the one below)', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_REST_PORT ?? 8079))
   .option('--dashboard-port <port>', 'queue dashboard port', (v) => Number.parseInt(v, 10), Number(process.env.QUARRY_DASHBOARD_PORT ?? 9466))
   .option('--no-dashboard', 'do not run the queue dashboard')
+  .option('--containers', 'run the workers as containers of the quarry-worker image (built first, podman or docker) instead of processes')
   .parse();
 
-const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number; scale?: boolean; maxWorkers: number; dashboardPort: number; dashboard: boolean }>();
+const opts = program.opts<{ workers: number; edgePort: number; redisPort: number; restPort: number; scale?: boolean; maxWorkers: number; dashboardPort: number; dashboard: boolean; containers?: boolean }>();
 const root = process.cwd();
 
 try {
@@ -56,9 +58,26 @@ try {
   process.exit(1);
 }
 
+let containers: LocalContainerOptions | undefined;
+if (opts.containers) {
+  const { ensureContainerEngine, megabytes } = await import('../dev/local/container-engine.ts');
+  const { ensureWorkerImage } = await import('../dev/local/worker-image.ts');
+  try {
+    const engine = ensureContainerEngine({ log: (line) => console.log(line) });
+    console.log(`Building the worker image with ${engine.name} (cached layers are reused)…`);
+    const built = await ensureWorkerImage(engine, { root, log: (line) => console.log(line) });
+    console.log(`Worker image ${built.image}: ${megabytes(built.sizeBytes)} (build ${built.seconds.toFixed(0)} s).`);
+    containers = { engine, image: built.image, count: opts.workers };
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
+
 console.log('Starting Redis, REST servers, the artifact store, the edge and workers…');
 const stack = await startLocalStack({
-  root, devVars: vars, workers: opts.workers, inheritOutput: true,
+  root, devVars: vars, workers: containers ? 0 : opts.workers, inheritOutput: true,
+  ...(containers ? { containers } : {}),
   brokerRedisPort: opts.redisPort, resultsRedisPort: opts.redisPort + 1, edgePort: opts.edgePort,
   dataDir: join(root, '.quarry', 'data'),
   workerEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
@@ -73,7 +92,7 @@ Quarry is up.
   edge     ${stack.edge!.url}   (wrangler dev, workerd)
   broker   ${stack.brokerRedis.url} via ${stack.brokerRest.url}
   results  ${stack.resultsRedis.url} via ${stack.resultsRest.url}
-  workers  ${stack.workers.length} process(es)
+  workers  ${containers ? `${stack.containers.length} container(s) of ${containers.image}` : `${stack.workers.length} process(es)`}
   artifacts ${stack.artifacts?.endpoint ?? 'off'}   (S3-compatible, bucket ${stack.artifacts?.bucket ?? '-'}, data in .quarry/data/artifacts)
   API key  ${keyHint}${stack.dashboard ? `
   dashboard ${stack.dashboard.url}   (user ${dashboardUser}, password ${dashboardPassword}; QUARRY_DASHBOARD_PASSWORD in .dev.vars)` : ''}
@@ -93,15 +112,18 @@ if (opts.scale) {
   const { eligibleBacklogMeter } = await import('../worker/src/scaling/scaling-signal.ts');
   const config = loadConfig({ ...process.env, ...stack.workerEnv });
   const redis = new Redis(stack.brokerRedis.url, { maxRetriesPerRequest: null });
-  const local = startLocalScaler({
+  const common = {
     rule: { slotsPerPod: config.concurrency, minReplicas: Math.max(1, opts.workers), maxReplicas: opts.maxWorkers, scaleInCooldownMs: config.scaleInCooldownSeconds * 1000 },
     measure: eligibleBacklogMeter(redis, config),
-    startWorker: () => stack.addWorker(),
-    workers: stack.workers,
-    onDecision: (d) => console.log(`scaler: demand ${d.demand} → ${d.from} → ${d.to} worker(s)`),
-  });
+    onDecision: (d: { demand: number; from: number; to: number }) => console.log(`scaler: demand ${d.demand} → ${d.from} → ${d.to} ${containers ? 'container' : 'worker'}(s)`),
+    onError: (error: unknown) => console.error(`scaler: ${(error as Error).message}`),
+  };
+  // Same rule, same loop: only what a replica is differs.
+  const local = containers
+    ? startLocalScaler({ ...common, startWorker: () => stack.addContainer(), workers: stack.containers })
+    : startLocalScaler({ ...common, startWorker: () => stack.addWorker(), workers: stack.workers });
   scaler = { stop: async () => { await local.stop(); redis.disconnect(); } };
-  console.log(`Local scaler on: ${Math.max(1, opts.workers)}–${opts.maxWorkers} workers, ${config.concurrency} slots each.`);
+  console.log(`Local scaler on: ${Math.max(1, opts.workers)}–${opts.maxWorkers} ${containers ? 'containers' : 'workers'}, ${config.concurrency} slots each.`);
 }
 
 let stopping = false;
@@ -118,4 +140,7 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 for (const worker of stack.workers) {
   void worker.exited.then((code) => { if (!stopping) console.error(`worker ${worker.pid} exited with code ${code}`); });
+}
+for (const container of stack.containers) {
+  void container.exited.then((code) => { if (!stopping) console.error(`container ${container.name} exited with code ${code}`); });
 }

@@ -2,11 +2,15 @@
  * @module dev/local/local-stack
  * The whole local stack as real processes: broker and result-store `redis-server`s, the
  * Upstash-compatible REST server in front of each, the edge under `wrangler dev`, and N
- * worker processes; optionally the queue dashboard, in this process. Used by `npm start`, the
- * end-to-end tests and the benchmarks.
+ * worker processes and/or worker containers (host network); optionally the queue dashboard, in
+ * this process. Used by `npm start`, the end-to-end tests and the benchmarks.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ContainerEngine } from './container-engine.ts';
+import { freePort } from './free-port.ts';
+import { startWorkerContainer, type WorkerContainer } from './worker-container.ts';
 import { startRestServer, type RestServerHandle } from '../rest-server/index.ts';
 import { startDashboard, type DashboardServer } from '../../worker/src/dashboard/dashboard-server.ts';
 import { startArtifactServer, type ArtifactServer } from './artifact-server.ts';
@@ -41,6 +45,20 @@ export interface LocalStackOptions {
   dashboard?: LocalDashboardOptions;
   /** The local artifact store (S3-compatible, in this process, on 127.0.0.1); on unless false. */
   artifacts?: false | { port?: number };
+  /** Worker containers to start, and how (`addContainer()` needs this too). */
+  containers?: LocalContainerOptions;
+}
+
+export interface LocalContainerOptions {
+  engine: ContainerEngine;
+  /** The worker image (dev/local/worker-image.ts builds it). */
+  image: string;
+  /** Containers started with the stack. */
+  count?: number;
+  /** Container output goes to `<logDir>/<name>.log` (else inherited or dropped, like processes'). */
+  logDir?: string;
+  /** Seconds `stop` waits for the drain before SIGKILL. */
+  stopTimeoutS?: number;
 }
 
 export interface LocalDashboardOptions {
@@ -64,9 +82,13 @@ export interface LocalStack {
   /** The local artifact store workers and the edge are pointed at. */
   artifacts?: ArtifactServer;
   workers: WorkerProcess[];
+  /** Worker containers alive (started with the stack, by `addContainer()` or the local scaler). */
+  containers: WorkerContainer[];
   /** The environment a worker of this stack runs with. */
   workerEnv: Record<string, string>;
   addWorker(extraEnv?: Record<string, string>): WorkerProcess;
+  /** Starts one more worker container (needs the `containers` option); it is not ready yet. */
+  addContainer(extraEnv?: Record<string, string>, runArgs?: string[]): Promise<WorkerContainer>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +130,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     workers.push(worker);
     return worker;
   };
+  const containers: WorkerContainer[] = [];
+  const stackId = randomBytes(3).toString('hex');
+  let containerCount = 0;
+  const addContainer = async (extraEnv: Record<string, string> = {}, runArgs: string[] = []) => {
+    const settings = options.containers;
+    if (!settings) throw new Error('addContainer() needs the containers option (engine and image)');
+    const name = `quarry-worker-${stackId}-${++containerCount}`;
+    const container = startWorkerContainer({
+      engine: settings.engine, image: settings.image, name, runArgs, inheritOutput,
+      env: { ...workerEnv, ...extraEnv }, healthPort: await freePort(),
+      ...(settings.logDir ? { logFile: join(settings.logDir, `${name}.log`) } : {}),
+      ...(settings.stopTimeoutS ? { stopTimeoutS: settings.stopTimeoutS } : {}),
+    });
+    containers.push(container);
+    void container.exited.then(() => {
+      const at = containers.indexOf(container);
+      if (at >= 0) containers.splice(at, 1);
+    });
+    return container;
+  };
 
   let edgeServer: WranglerDev | undefined;
   let dashboard: DashboardServer | undefined;
@@ -124,20 +166,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
     }
     for (let i = 0; i < workerCount; i++) addWorker();
+    for (let i = 0; i < (options.containers?.count ?? 0); i++) await addContainer();
   } catch (error) {
+    await Promise.allSettled([...workers.map((w) => w.stop()), ...containers.map((c) => c.stop())]);
     await dashboard?.close();
     await Promise.allSettled([brokerRest.close(), resultsRest.close(), brokerRedis.stop(), resultsRedis.stop(), artifacts?.close()]);
     throw error;
   }
 
   return {
-    brokerRedis, resultsRedis, brokerRest, resultsRest, workers, workerEnv, addWorker,
+    brokerRedis, resultsRedis, brokerRest, resultsRest, workers, containers, workerEnv, addWorker, addContainer,
     ...(edgeServer ? { edge: edgeServer } : {}),
     ...(dashboard ? { dashboard } : {}),
     ...(artifacts ? { artifacts } : {}),
     async stop() {
       // Workers first (they drain), then the edge, then the servers they talk to.
-      await Promise.allSettled(workers.map((worker) => worker.stop()));
+      await Promise.allSettled([...workers.map((worker) => worker.stop()), ...[...containers].map((container) => container.stop())]);
       await edgeServer?.stop();
       await Promise.allSettled([brokerRest.close(), resultsRest.close(), dashboard?.close(), artifacts?.close()]);
       await Promise.allSettled([brokerRedis.dispose(), resultsRedis.dispose()]);
