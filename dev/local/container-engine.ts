@@ -6,7 +6,7 @@
  * does not count. Commands run with argument arrays, never a shell.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { MissingSystemDependencyError, aptInstall, onPath } from './system-deps.ts';
 
 export type EngineName = 'podman' | 'docker';
@@ -122,3 +122,31 @@ export function engineVersion(e: ContainerEngine): string {
 
 /** Bytes as MB with one decimal, the way the scripts print image sizes. */
 export const megabytes = (bytes: number | undefined) => (bytes === undefined ? '?' : `${(bytes / 1e6).toFixed(1)} MB`);
+
+export interface ComposeTool {
+  /** The command and its leading arguments: `podman-compose` or `docker compose`. */
+  command: string[];
+  /** Extra global flags every invocation needs on this host (podman: the ulimits of runFlags). */
+  globalFlags: string[];
+}
+
+/**
+ * A compose implementation for `engine`: Docker's compose plugin, or podman-compose from apt
+ * (Debian 12: 1.0.3) with what it needs here — the CNI dnsname plugin (services find each other
+ * by name) and catatonit (`init: true`) — installed when missing.
+ */
+export function ensureComposeTool(e: ContainerEngine, options: { log?: (line: string) => void } = {}): ComposeTool {
+  const { log = (line: string) => console.error(line) } = options;
+  if (e.name === 'docker') {
+    if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status !== 0) throw new ContainerEngineUnavailableError('docker has no compose plugin (`docker compose version` fails)');
+    return { command: ['docker', 'compose'], globalFlags: [] };
+  }
+  const missing: string[] = [];
+  if (!onPath('podman-compose')) missing.push('podman-compose');
+  if (!existsSync('/usr/lib/cni/dnsname')) missing.push('golang-github-containernetworking-plugin-dnsname');
+  if (!existsSync('/usr/libexec/podman/catatonit')) missing.push('catatonit');
+  if (missing.length > 0) aptInstall(missing, { log, why: 'to run infra/compose.yaml with podman' });
+  const ulimits = e.runFlags.join(' ');
+  // Builds also get host networking, as image:build does (no CNI setup per RUN step).
+  return { command: ['podman-compose'], globalFlags: [`--podman-build-args=${ulimits} --network host`, `--podman-run-args=${ulimits}`] };
+}

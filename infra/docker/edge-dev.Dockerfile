@@ -11,18 +11,20 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE}
 WORKDIR /app
+# These lines up to `npm ci` match worker.Dockerfile's build stage instruction for instruction, so
+# the engine's layer cache builds the dependency layer once for all three images.
+ENV PUPPETEER_SKIP_DOWNLOAD=1
+# All dependencies: wrangler and workerd are devDependencies.
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 # wrangler offline, as dev/local/wrangler-dev.ts runs it: no telemetry, no cf.json fetch, no update
 # check; its logs and caches go to /tmp (not node_modules/.cache), writable by the non-root user.
-ENV PUPPETEER_SKIP_DOWNLOAD=1 \
-    WRANGLER_SEND_METRICS=false \
+ENV WRANGLER_SEND_METRICS=false \
     WRANGLER_SEND_ERROR_REPORTS=false \
     CLOUDFLARE_CF_FETCH_ENABLED=false \
     WRANGLER_HIDE_BANNER=true \
     XDG_CONFIG_HOME=/tmp/wrangler/config \
     WRANGLER_CACHE_DIR=/tmp/wrangler/cache
-# All dependencies: wrangler and workerd are devDependencies.
-COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 # The edge imports shared/ and a few worker/ modules (e.g. politeness reply parsing); wrangler
 # bundles whatever edge/src/index.ts reaches.

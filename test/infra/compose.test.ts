@@ -160,7 +160,9 @@ describe(FILE, () => {
   });
 
   it('points the worker healthcheck at the readiness route on the worker health port', () => {
-    const test = (services.worker!.healthcheck.test as string[]).join(' ');
+    // A string is CMD-SHELL (compose.yaml says why the worker's is not an exec-form list).
+    const raw = services.worker!.healthcheck.test as string | string[];
+    const test = Array.isArray(raw) ? raw.join(' ') : raw;
     const port = environment(services.worker!).QUARRY_HEALTH_PORT ?? workerDefault('QUARRY_HEALTH_PORT');
     expect(test, field('worker', 'healthcheck.test')).toContain(`127.0.0.1:${port}/readyz`);
   });
