@@ -69,7 +69,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
 
   const start = async () => {
-    const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and a
+    // Redis that quits at once leaves the workers nothing to drain to (they hang until killed).
+    // `npm start` stops it last, after the workers.
+    const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
     child = proc;
     proc.once('error', (error) => { throw new Error(`Could not start ${binary}: ${error.message}`); });
     await waitFor(async () => proc.exitCode === null && (await ping(port)), {

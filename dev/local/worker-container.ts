@@ -66,6 +66,9 @@ export function startWorkerContainer(options: WorkerContainerOptions): WorkerCon
   const client = spawn(engine.name, args, {
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', output, output],
+    // Its own process group: a terminal's Ctrl-C must not reach the client (it would proxy the
+    // signal into the container); `stop()` is the one way a container is stopped, in order.
+    detached: true,
   });
   if (log !== undefined) closeSync(log);
   const exited = new Promise<number | null>((done) => client.once('exit', (code) => done(code)));
