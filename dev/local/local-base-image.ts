@@ -84,11 +84,23 @@ export async function ensureBaseImage(engine: ContainerEngine, options: BaseImag
   const { log = () => undefined } = options;
   if (process.env.QUARRY_NODE_IMAGE) return done(process.env.QUARRY_NODE_IMAGE, 'official');
   if (engine.imageExists(OFFICIAL_NODE_IMAGE)) return done(OFFICIAL_NODE_IMAGE, 'official');
-  // Fails within a second when no registry resolves (DNS), as on this machine kind.
-  if (engine.status(['pull', '--quiet', OFFICIAL_NODE_IMAGE]) === 0) return done(OFFICIAL_NODE_IMAGE, 'official');
+  // Fails within a second when no registry resolves (DNS), as on this machine kind; bounded for
+  // networks that drop packets to the registry instead.
+  if (pulled(engine, OFFICIAL_NODE_IMAGE)) return done(OFFICIAL_NODE_IMAGE, 'official');
   log(`${OFFICIAL_NODE_IMAGE} cannot be pulled here; using the local base ${LOCAL_BASE_IMAGE}.`);
   const built = await ensureLocalBaseImage(engine, options);
   return done(LOCAL_BASE_IMAGE, built ? 'built' : 'cached');
+}
+
+const PULL_TIMEOUT_MS = 120_000;
+
+function pulled(engine: ContainerEngine, image: string): boolean {
+  try {
+    engine.exec(['pull', '--quiet', image], { timeoutMs: PULL_TIMEOUT_MS });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Builds `LOCAL_BASE_IMAGE` unless a current one exists; true when it built one. */
