@@ -21,7 +21,7 @@ import { ensureComposeTool, type ComposeTool, type ContainerEngine } from '../..
 import { ensureDevVars } from '../../dev/local/dev-vars.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { edgeClient, type EdgeClient } from '../support/edge-client.ts';
-import { buildWorkerImage, containerSkipReason, IMAGE_TIMEOUT_MS, removeDir, tempLogDir } from './container-stack.ts';
+import { buildWorkerImage, containerSkipReason, IMAGE_TIMEOUT_MS, removeDir, tempLogDir, waitForFinalJob } from './container-stack.ts';
 
 const skipReason = containerSkipReason();
 const EDGE_PORT = 8787;
@@ -119,7 +119,7 @@ describe.skipIf(skipReason !== undefined)('infra/compose.yaml', () => {
       ids.push(((await res.json()) as { id: string }).id);
     }
     for (const [i, id] of ids.entries()) {
-      expect(await edge.waitForJob(id, 90_000)).toMatchObject({ status: 'completed', result: { httpStatus: 200, mode: i === 0 ? 'http' : 'browser', attempt: 1 } });
+      expect(await waitForFinalJob(edge, id, 90_000)).toMatchObject({ status: 'completed', result: { httpStatus: 200, mode: i === 0 ? 'http' : 'browser', attempt: 1 } });
     }
   });
 
@@ -135,7 +135,7 @@ describe.skipIf(skipReason !== undefined)('infra/compose.yaml', () => {
     expect(engine.exec(['inspect', '--format', '{{.State.ExitCode}}', first!]).trim(), `${first} exit code`).toBe('0');
     const res = await edge.post('/v1/jobs', { url: 'http://rest:8079/__quarry/health?after-stop', mode: 'http' });
     const { id } = (await res.json()) as { id: string };
-    expect(await edge.waitForJob(id, 60_000)).toMatchObject({ status: 'completed' });
+    expect(await waitForFinalJob(edge, id, 60_000)).toMatchObject({ status: 'completed' });
     expect(workerNames()).toEqual([second]);
   });
 });

@@ -16,7 +16,8 @@ import { startLocalStack, type LocalStack } from '../../dev/local/local-stack.ts
 import type { WorkerContainer } from '../../dev/local/worker-container.ts';
 import { ensureWorkerImage, type WorkerImage } from '../../dev/local/worker-image.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
-import { edgeClient, type EdgeClient } from '../support/edge-client.ts';
+import { edgeClient, type EdgeClient, type JobView } from '../support/edge-client.ts';
+import { waitFor } from '../../dev/local/wait-for.ts';
 import { startTestSite, type TestSite } from '../support/test-site.ts';
 
 /** Why the container suites cannot run here, or undefined when they can. */
@@ -101,3 +102,17 @@ export async function startContainerStack(options: {
 
 export const tempLogDir = (name: string) => mkdtempSync(join(tmpdir(), `quarry-${name}-`));
 export const removeDir = (dir: string | undefined) => dir && rmSync(dir, { recursive: true, force: true });
+
+/**
+ * `GET /v1/jobs/:id` until the job is final and, if completed, shows its result. The edge reads
+ * the broker and the result store in parallel, so a poll that lands while the worker completes
+ * the job can see `completed` without the result (edge/src/queue/read-job.ts; reported, not
+ * this suite's subject): the next poll has it.
+ */
+export function waitForFinalJob(edge: EdgeClient, id: string, timeoutMs: number): Promise<JobView> {
+  return waitFor(async () => {
+    const view = (await (await edge.get(`/v1/jobs/${id}`)).json()) as JobView;
+    if (view.status === 'failed' || (view.status === 'completed' && view.result)) return view;
+    return undefined;
+  }, { timeoutMs, intervalMs: 100, description: `job ${id} to finish with its result` });
+}

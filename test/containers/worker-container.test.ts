@@ -18,7 +18,7 @@ import type { WorkerContainer } from '../../dev/local/worker-container.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
 import { expectedJsPage, expectedPage } from '../support/test-site-pages.ts';
-import { buildWorkerImage, containerSkipReason, IMAGE_TIMEOUT_MS, removeDir, startContainerStack, tempLogDir, type ContainerStack } from './container-stack.ts';
+import { buildWorkerImage, containerSkipReason, IMAGE_TIMEOUT_MS, removeDir, startContainerStack, tempLogDir, waitForFinalJob, type ContainerStack } from './container-stack.ts';
 
 const skipReason = containerSkipReason();
 if (skipReason) console.warn(`container tests skipped: ${skipReason}`);
@@ -77,11 +77,11 @@ describe.skipIf(skipReason !== undefined)('worker image in containers', () => {
     const http = await Promise.all([1, 2, 3, 4].map((n) => submit({ url: s.site.url('127.0.0.2', `/page/${n}`), extract: { heading: 'h1', price: '.price' } })));
     const browser = await Promise.all([5, 6, 7, 8].map((n) => submit({ url: s.site.url('127.0.0.3', `/js/${n}`), mode: 'browser', waitFor: '#rendered', extract: { rendered: '#rendered' } })));
     for (const [i, id] of http.entries()) {
-      const job = await s.edge.waitForJob(id, 60_000);
+      const job = await waitForFinalJob(s.edge, id, 60_000);
       expect(job).toMatchObject({ status: 'completed', result: { mode: 'http', httpStatus: 200, extract: { heading: expectedPage(i + 1).h1, price: expectedPage(i + 1).price } } });
     }
     for (const [i, id] of browser.entries()) {
-      const job = await s.edge.waitForJob(id, 90_000);
+      const job = await waitForFinalJob(s.edge, id, 90_000);
       expect(job).toMatchObject({ status: 'completed', result: { mode: 'browser', extract: { rendered: expectedJsPage(i + 5).rendered } } });
     }
   });
@@ -189,7 +189,7 @@ describe.skipIf(skipReason !== undefined)('worker image in containers', () => {
     expect(stopMs).toBeLessThan(20_000);
     expect(tryExec(s.engine.name, ['container', 'inspect', holder.name]).ok, 'the container is gone (--rm)').toBe(false);
 
-    const job = await s.edge.waitForJob(browserId, 90_000);
+    const job = await waitForFinalJob(s.edge, browserId, 90_000);
     expect(job).toMatchObject({ status: 'completed', result: { mode: 'browser', attempt: 1 } });
     // Rendered by the stopped container (interrupted) and once more by the survivor, nobody else.
     expect(fetchedBy('/js/90')).toEqual([holderAgent, agentOf.get(survivor)]);
