@@ -1,20 +1,18 @@
 /**
  * @module worker/processor
- * The BullMQ processor: parse the job, fetch or render by mode, extract, store the result,
- * and turn the error classes into BullMQ moves (fail, retry, re-delay, hand back).
+ * The BullMQ processor: parse the job's data, build its JobContext, run the job pipeline
+ * (pipeline/job-pipeline.ts) and turn the error classes into BullMQ moves (fail, retry,
+ * re-delay, hand back). Everything about scraping lives in the pipeline.
  */
 import { DelayedError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { jobDataSchema, normalizeExtract, type JobData } from '../../shared/job-schema.ts';
+import { jobDataSchema, type JobData } from '../../shared/job-schema.ts';
 import type { JobResult } from '../../shared/job-result.ts';
-import type { PageRenderer } from './browser/page-renderer.ts';
 import type { HandBack } from './hand-back.ts';
 import { InvalidJobError, RetryLaterError, asNonRetryable, retryDecision, type CriticalError } from './errors/index.ts';
-import { extractFromHtml, notExtracted } from './extract/extract-fields.ts';
-import type { FetchedPage, HttpFetcher } from './http/http-fetcher.ts';
 import { loggableUrl } from './logger.ts';
-import type { GatePass, PolitenessGate } from './politeness-gate.ts';
-import type { ResultStore } from './result-store.ts';
+import { createJobContext } from './pipeline/job-context.ts';
+import type { JobPipeline } from './pipeline/job-pipeline.ts';
 
 /** What the job returns to BullMQ (kept small: the full result lives in the result store). */
 export interface JobSummary {
@@ -26,9 +24,8 @@ export interface JobSummary {
 }
 
 export interface ProcessorOptions {
-  fetcher: HttpFetcher;
-  renderer: PageRenderer;
-  resultStore: ResultStore;
+  /** The work of one run, from the gate to the effects. */
+  pipeline: JobPipeline;
   logger: Logger;
   /** Aborted when the worker hands its active jobs back to waiting (shutdown deadline passed). */
   handBack: AbortSignal;
@@ -36,14 +33,8 @@ export interface ProcessorOptions {
   onCritical?: (error: CriticalError) => void;
   /** Sees every job while it runs, so the worker can hand back jobs whose processor is stuck. */
   track?: (job: Job, token: string | undefined) => () => void;
-  /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
-  politeness?: PolitenessGate;
   /** Moves an active job back to waiting and wakes idle workers (hand-back.ts). */
   handBackJob: HandBack;
-  /** Largest extraction result in bytes (QUARRY_MAX_RESULT_BYTES); past it the job fails without a retry. */
-  maxResultBytes?: number;
-  /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
-  onCompleted?: (job: Job, data: JobData, result: JobResult) => Promise<void>;
 }
 
 /** The summary BullMQ keeps of a stored result. */
@@ -66,60 +57,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { fetcher, renderer, resultStore, logger, handBack, handBackJob, onCritical, track, onCompleted, politeness, maxResultBytes } = { ...options };
-
-  /**
-   * A result under this job id means an earlier run fetched the page and stored it, then died or
-   * failed before BullMQ recorded the finish (a SIGKILL, a broker restart): finish from it
-   * instead of fetching the page again. Only successes store results, so a job retried after a
-   * failure never takes this path.
-   */
-  async function finishFromStored(job: Job, data: JobData): Promise<JobSummary | undefined> {
-    // One GET: a miss (every first run) costs what an EXISTS would, and a hit needs the value.
-    const stored = await resultStore.get(job.id!);
-    if (!stored) return undefined;
-    await onCompleted?.(job, data, stored);
-    return summaryOf(stored);
-  }
-
-  async function run(job: Job, data: JobData, attempt: number, signal: AbortSignal): Promise<JobSummary> {
-    const { request } = data;
-    const earlier = await finishFromStored(job, data);
-    if (earlier) return earlier;
-    const started = performance.now();
-    const fetchedAt = new Date().toISOString();
-    // The pass is taken right before the request: robots and slot first, nothing slow after. A
-    // browser job takes it once a page is free (render's `admit`): its slot is not spent waiting
-    // for a page, and its timeout starts there. Later hops (a redirect, a script's navigation)
-    // pass the gate for their own site too.
-    const gate: { pass?: GatePass } = {};
-    const admit = politeness ? async () => { gate.pass = await politeness.enter(job.id!, request, job.attemptsStarted === 1); } : undefined;
-    const hop = politeness ? (url: URL) => gate.pass!.hop(url) : undefined;
-    let page: FetchedPage;
-    try {
-      if (request.mode === 'browser') {
-        page = await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal, ...(admit && hop ? { admit, onNavigation: hop } : {}) });
-      } else {
-        await admit?.();
-        page = await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal, urlChecked: gate.pass?.urlChecked ?? false, ...(hop ? { onRedirect: hop } : {}) });
-      }
-    } catch (error) {
-      throw gate.pass && politeness ? await politeness.onError(gate.pass, error) : error;
-    } finally {
-      await gate.pass?.release();
-    }
-    const rules = normalizeExtract(request.extract);
-    // Yields to the event loop while it runs and stops at the result cap or the work budget.
-    const { title, extract } = page.html === null ? notExtracted(rules) : await extractFromHtml(page.html, rules, maxResultBytes === undefined ? {} : { maxResultBytes });
-    const durationMs = Math.round(performance.now() - started);
-    const result: JobResult = {
-      url: request.url, finalUrl: page.finalUrl, httpStatus: page.status, title, extract,
-      fetchedAt, durationMs, mode: request.mode, attempt,
-    };
-    await resultStore.put(job.id!, result);
-    await onCompleted?.(job, data, result);
-    return summaryOf(result);
-  }
+  const { pipeline, logger, handBack, handBackJob, onCritical, track } = { ...options };
 
   return async function processJob(job, token, bullSignal) {
     const attempt = job.attemptsMade + 1;
@@ -129,7 +67,8 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     try {
       const data = parseJobData(job);
       log.debug({ url: loggableUrl(data.request.url) }, 'job started');
-      const summary = await run(job, data, attempt, signal);
+      const ctx = createJobContext({ jobId: job.id!, data, attempt, firstStart: job.attemptsStarted === 1, signal, logger: log });
+      const summary = summaryOf(await pipeline(ctx));
       log.info({ status: summary.status, durationMs: summary.durationMs }, 'job completed');
       return summary;
     } catch (error) {

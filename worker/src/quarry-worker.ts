@@ -16,6 +16,7 @@ import { startHealthServer, type HealthServer } from './health-server.ts';
 import { createHttpFetcher } from './http/http-fetcher.ts';
 import { createLogger } from './logger.ts';
 import { createProcessor, type JobSummary } from './processor.ts';
+import { createJobPipeline } from './pipeline/job-pipeline.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
 import { startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
@@ -145,10 +146,12 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const stopped = new Promise<CriticalError | undefined>((resolve) => (resolveStopped = resolve));
 
   const handBackJob = createHandBack(broker, prefix);
+  const pipeline = createJobPipeline({
+    fetcher, renderer, resultStore, politeness, maxResultBytes: config.maxResultBytes,
+    onCompleted: (jobId, data) => outcomes.completed(jobId, data),
+  });
   const processor = createProcessor({
-    fetcher, renderer, resultStore, logger, handBack: handBack.signal, handBackJob, maxResultBytes: config.maxResultBytes,
-    onCompleted: (job, data) => outcomes.completed(job.id!, data),
-    politeness,
+    pipeline, logger, handBack: handBack.signal, handBackJob,
     track: (job, token) => {
       active.set(job.id!, { job, token });
       return () => active.delete(job.id!);
