@@ -185,7 +185,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       const html = isHtmlContentType(contentType) ? await page.content() : null;
       const bytes = html ? Buffer.byteLength(html) : 0;
       if (bytes > maxBodyBytes) throw new ResponseTooLargeError(maxBodyBytes);
-      return { url, finalUrl: page.url(), status, contentType, html, bytes, redirects: response.request().redirectChain().length };
+      return { url, finalUrl: page.url(), status, contentType, headers, html, bytes, redirects: response.request().redirectChain().length };
     };
 
     // Only a job that ran to the end leaves its page reusable. Any error (even a 404 or a DOM

@@ -45,6 +45,8 @@ export interface FetchedPage {
   finalUrl: string;
   status: number;
   contentType: string | null;
+  /** Headers of the final response, names lower-cased, repeated headers joined with ", ". */
+  headers: Record<string, string>;
   /** Decoded body when the response is HTML; null otherwise (such bodies are not downloaded). */
   html: string | null;
   /** Decoded body size in bytes (0 when not read). */
@@ -61,6 +63,14 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
 }
 
 /** Resolves a `Location` against the current URL; only http(s) targets are followed. */
@@ -111,7 +121,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
         throw httpStatusError(status, parseRetryAfter(header(responseHeaders, 'retry-after')));
       }
       const contentType = header(responseHeaders, 'content-type') ?? null;
-      const page = { url, finalUrl: current.href, status, contentType, redirects };
+      const page = { url, finalUrl: current.href, status, contentType, headers: flatHeaders(responseHeaders), redirects };
       if (!isHtmlContentType(contentType)) {
         await body.dump().catch(() => undefined);
         return { ...page, html: null, bytes: 0 };

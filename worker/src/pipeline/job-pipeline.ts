@@ -5,14 +5,18 @@
  * result and run the completion effects. The processor (processor.ts) only maps what this
  * throws to BullMQ moves.
  */
-import { normalizeExtract, type JobData } from '../../../shared/job-schema.ts';
+import { normalizeExtract, type JobData, type JobMode } from '../../../shared/job-schema.ts';
 import type { JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
 import { extractFromHtml, notExtracted } from '../extract/extract-fields.ts';
-import type { FetchedPage, HttpFetcher } from '../http/http-fetcher.ts';
-import type { GatePass, PolitenessGate } from '../politeness-gate.ts';
+import type { HttpFetcher } from '../http/http-fetcher.ts';
+import type { PolitenessGate } from '../politeness-gate.ts';
 import type { ResultStore } from '../result-store.ts';
+import { withAdmission } from './acquire/admission.ts';
+import { fetchStage } from './fetch/fetch-stage.ts';
 import type { JobContext } from './job-context.ts';
+import type { Loader } from './page/page.ts';
+import { renderStage } from './render/render-stage.ts';
 
 export interface JobPipelineOptions {
   fetcher: HttpFetcher;
@@ -30,6 +34,7 @@ export type JobPipeline = (ctx: JobContext) => Promise<JobResult>;
 
 export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
   const { fetcher, renderer, resultStore, onCompleted, politeness, maxResultBytes } = { ...options };
+  const loaders: Record<JobMode, Loader> = { http: fetchStage(fetcher), browser: renderStage(renderer) };
 
   /**
    * A result under this job id means an earlier run fetched the page and stored it, then died or
@@ -51,26 +56,7 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     if (earlier) return earlier;
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
-    // The pass is taken right before the request: robots and slot first, nothing slow after. A
-    // browser job takes it once a page is free (render's `admit`): its slot is not spent waiting
-    // for a page, and its timeout starts there. Later hops (a redirect, a script's navigation)
-    // pass the gate for their own site too.
-    const gate: { pass?: GatePass } = {};
-    const admit = politeness ? async () => { gate.pass = await politeness.enter(jobId, request, ctx.firstStart); } : undefined;
-    const hop = politeness ? (url: URL) => gate.pass!.hop(url) : undefined;
-    let page: FetchedPage;
-    try {
-      if (request.mode === 'browser') {
-        page = await renderer.render({ url: request.url, timeoutMs: request.timeoutMs, waitFor: request.waitFor, signal: ctx.signal, ...(admit && hop ? { admit, onNavigation: hop } : {}) });
-      } else {
-        await admit?.();
-        page = await fetcher.fetch(request.url, { timeoutMs: request.timeoutMs, signal: ctx.signal, urlChecked: gate.pass?.urlChecked ?? false, ...(hop ? { onRedirect: hop } : {}) });
-      }
-    } catch (error) {
-      throw gate.pass && politeness ? await politeness.onError(gate.pass, error) : error;
-    } finally {
-      await gate.pass?.release();
-    }
+    const page = await withAdmission(politeness, ctx, (admission) => loaders[request.mode]({ ctx, admission, fetchedAt }));
     const rules = normalizeExtract(request.extract);
     // Yields to the event loop while it runs and stops at the result cap or the work budget.
     const { title, extract } = page.html === null ? notExtracted(rules) : await extractFromHtml(page.html, rules, maxResultBytes === undefined ? {} : { maxResultBytes });

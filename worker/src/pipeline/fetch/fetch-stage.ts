@@ -1,0 +1,18 @@
+/**
+ * @module worker/pipeline/fetch/fetch-stage
+ * The fetch stage (mode `http`): admit, then one undici fetch with the job's deadline; every
+ * redirect hop goes through the gate's `hop` (robots.txt and a slot of the hop's site).
+ */
+import type { HttpFetcher } from '../../http/http-fetcher.ts';
+import { pageOf, type Loader } from '../page/page.ts';
+
+export function fetchStage(fetcher: HttpFetcher): Loader {
+  return async ({ ctx, admission, fetchedAt }) => {
+    await admission.admit();
+    const fetched = await fetcher.fetch(ctx.options.url, {
+      timeoutMs: ctx.deadline.timeoutMs, signal: ctx.signal, urlChecked: admission.urlChecked,
+      ...(admission.hop ? { onRedirect: admission.hop } : {}),
+    });
+    return pageOf(fetched, fetchedAt);
+  };
+}
