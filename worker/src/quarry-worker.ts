@@ -17,6 +17,7 @@ import { createHttpFetcher } from './http/http-fetcher.ts';
 import { createLogger } from './logger.ts';
 import { createProcessor, type JobSummary } from './processor.ts';
 import { createJobPipeline } from './pipeline/job-pipeline.ts';
+import { createOutputs } from './pipeline/outputs/index.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
 import { startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
@@ -147,7 +148,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const handBackJob = createHandBack(broker, prefix);
   const pipeline = createJobPipeline({
-    fetcher, renderer, resultStore, politeness, maxResultBytes: config.maxResultBytes,
+    fetcher, renderer, resultStore, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
     onCompleted: (jobId, data) => outcomes.completed(jobId, data),
   });
   const processor = createProcessor({

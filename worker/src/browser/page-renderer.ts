@@ -58,6 +58,11 @@ export interface RenderOptions {
    * per-domain slot of the target. Its error aborts the request and is what `render` throws.
    */
   onNavigation?: (url: URL) => Promise<void>;
+  /**
+   * Runs on the live page once its DOM is read, before the page goes back to the pool (outputs
+   * that need the browser: screenshots, PDFs). Its error ends the render and discards the page.
+   */
+  whileLive?: (page: Page, fetched: FetchedPage) => Promise<void>;
 }
 
 export interface PageRenderer {
@@ -127,7 +132,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     interceptRequests(page, blocked, checkRequest, navigations);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -185,7 +190,9 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       const html = isHtmlContentType(contentType) ? await page.content() : null;
       const bytes = html ? Buffer.byteLength(html) : 0;
       if (bytes > maxBodyBytes) throw new ResponseTooLargeError(maxBodyBytes);
-      return { url, finalUrl: page.url(), status, contentType, headers, html, bytes, redirects: response.request().redirectChain().length };
+      const fetched = { url, finalUrl: page.url(), status, contentType, headers, html, bytes, redirects: response.request().redirectChain().length };
+      await whileLive?.(page, fetched);
+      return fetched;
     };
 
     // Only a job that ran to the end leaves its page reusable. Any error (even a 404 or a DOM

@@ -1,31 +1,41 @@
 /**
  * @module worker/pipeline/job-pipeline
- * The work of one run of a scrape job, apart from BullMQ: finish from a stored result if an
- * earlier run left one, else pass the politeness gate, fetch or render, extract, store the
- * result and run the completion effects. The processor (processor.ts) only maps what this
- * throws to BullMQ moves.
+ * The work of one run of a scrape job, apart from BullMQ; processor.ts maps what it throws to
+ * BullMQ moves. The stages, each in its own folder:
+ *
+ *   request  (request/)  what this run does: loader by mode, the outputs the job wants
+ *   acquire  (acquire/)  the politeness gate around the load; a browser job leases its page first
+ *   fetch    (fetch/)    HTTP, or
+ *   render   (render/)   the browser (outputs that need the live page run here)
+ *   page     (page/)     the Page every output reads
+ *   outputs  (outputs/)  title + extract today; formats plug in as more outputs
+ *   effects  (../effects/) result store, batch counters, callbacks
+ *
+ * A run whose job already has a stored result (an earlier run stored it and died before
+ * BullMQ recorded the finish) skips to the effects with that result.
  */
-import { normalizeExtract, type JobData, type JobMode } from '../../../shared/job-schema.ts';
+import type { JobData, JobMode } from '../../../shared/job-schema.ts';
 import type { JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
-import { extractFromHtml, notExtracted } from '../extract/extract-fields.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness-gate.ts';
 import type { ResultStore } from '../result-store.ts';
 import { withAdmission } from './acquire/admission.ts';
 import { fetchStage } from './fetch/fetch-stage.ts';
 import type { JobContext } from './job-context.ts';
+import { emptyOutputs, runOutputs, type OutputDefinition } from './outputs/index.ts';
 import type { Loader } from './page/page.ts';
 import { renderStage } from './render/render-stage.ts';
+import { planRequest } from './request/request-plan.ts';
 
 export interface JobPipelineOptions {
   fetcher: HttpFetcher;
   renderer: PageRenderer;
   resultStore: ResultStore;
+  /** The outputs this worker produces (outputs/index.ts `createOutputs`). */
+  outputs: readonly OutputDefinition[];
   /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
   politeness?: PolitenessGate;
-  /** Largest extraction result in bytes (QUARRY_MAX_RESULT_BYTES); past it the job fails without a retry. */
-  maxResultBytes?: number;
   /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
   onCompleted?: (jobId: string, data: JobData, result: JobResult) => Promise<void>;
 }
@@ -33,7 +43,7 @@ export interface JobPipelineOptions {
 export type JobPipeline = (ctx: JobContext) => Promise<JobResult>;
 
 export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
-  const { fetcher, renderer, resultStore, onCompleted, politeness, maxResultBytes } = { ...options };
+  const { fetcher, renderer, resultStore, outputs, onCompleted, politeness } = { ...options };
   const loaders: Record<JobMode, Loader> = { http: fetchStage(fetcher), browser: renderStage(renderer) };
 
   /**
@@ -54,15 +64,21 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     const { options: request, jobId } = ctx;
     const earlier = await finishFromStored(ctx);
     if (earlier) return earlier;
+    const plan = planRequest(request, outputs);
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
-    const page = await withAdmission(politeness, ctx, (admission) => loaders[request.mode]({ ctx, admission, fetchedAt }));
-    const rules = normalizeExtract(request.extract);
-    // Yields to the event loop while it runs and stops at the result cap or the work budget.
-    const { title, extract } = page.html === null ? notExtracted(rules) : await extractFromHtml(page.html, rules, maxResultBytes === undefined ? {} : { maxResultBytes });
+    const produced = emptyOutputs();
+    const page = await withAdmission(politeness, ctx, (admission) => loaders[plan.mode]({
+      ctx, admission, fetchedAt,
+      ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
+    }));
+    await runOutputs(plan.pageOutputs, page, ctx, produced);
     const durationMs = Math.round(performance.now() - started);
     const result: JobResult = {
-      url: request.url, finalUrl: page.finalUrl, httpStatus: page.status, title, extract,
+      url: request.url, finalUrl: page.finalUrl, httpStatus: page.status,
+      // What a result holds when no output filled these (every job runs the extract output today).
+      title: null, extract: {},
+      ...produced.result,
       fetchedAt, durationMs, mode: request.mode, attempt: ctx.attempt,
     };
     await resultStore.put(jobId, result);

@@ -39,6 +39,11 @@ export interface LoadInput {
   admission: Admission;
   /** The page's `fetchedAt`. */
   fetchedAt: string;
+  /**
+   * Render stage only: runs with the Page while the browser page is still leased
+   * (`page.browser` set), for the outputs that need it. Its error ends the load.
+   */
+  whileLive?: (page: Page) => Promise<void>;
 }
 
 /** Fetch or render: one per mode (pipeline/job-pipeline.ts picks it). */
