@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchKey } from '../../shared/batch-keys.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
-import { sweeperKeys } from '../../worker/src/failed-sweeper.ts';
+import { sweeperKeys } from '../../worker/src/effects/failed-sweeper.ts';
 import { SITE_HOST, startFaultStack, waitFor, type FaultStack } from './fault-stack.ts';
 
 let f: FaultStack;

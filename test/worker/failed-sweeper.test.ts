@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { batchKey } from '../../shared/batch-keys.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
-import { sweeperKeys } from '../../worker/src/failed-sweeper.ts';
+import { sweeperKeys } from '../../worker/src/effects/failed-sweeper.ts';
 import { HOST_A, HOST_B, jobData, jobOptions, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;

@@ -24,8 +24,8 @@ import { startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
 import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
-import { createJobOutcomes, type OutcomeData } from './outcomes/job-outcomes.ts';
-import { startFailedSweeper, type FailedSweeper } from './failed-sweeper.ts';
+import { createWorkerEffects, type EffectData } from './effects/index.ts';
+import { startFailedSweeper, type FailedSweeper } from './effects/failed-sweeper.ts';
 import { createWorkerPoliteness } from './worker-politeness.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
@@ -132,7 +132,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       ...(dispatcher ? { dispatcher } : {}),
     }),
   });
-  const outcomes = createJobOutcomes({ broker, prefix, callbacks });
+  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks });
   const politeness = await createWorkerPoliteness(config, {
     broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
@@ -148,8 +148,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const handBackJob = createHandBack(broker, prefix);
   const pipeline = createJobPipeline({
-    fetcher, renderer, resultStore, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
-    onCompleted: (jobId, data) => outcomes.completed(jobId, data),
+    fetcher, renderer, effects, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
   });
   const processor = createProcessor({
     pipeline, logger, handBack: handBack.signal, handBackJob,
@@ -198,12 +197,12 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     metrics.jobsFailed.inc({ mode: job.name, reason: error.name });
     if (retryDecision(error) === 'critical') return;
     logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, reason: error.message }, 'job failed for good');
-    outcomes.failed(job.id!, job.data as OutcomeData | undefined, error.message).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
+    effects.failed({ jobId: job.id!, data: job.data as EffectData | undefined }, { reason: error.message, batchCounted: false }).catch((reason: unknown) => logger.error({ jobId: job.id, err: String(reason) }, 'could not record the failure'));
   });
   await worker.waitUntilReady();
   // Failures the listener above never sees (BullMQ's stalled-job check fails jobs inside its Lua;
   // a worker can die inside the listener) are counted by one sweeping worker of the fleet.
-  if (!closing) sweeper = startFailedSweeper({ broker, prefix, outcomes, logger, intervalMs: config.failedSweepIntervalMs });
+  if (!closing) sweeper = startFailedSweeper({ broker, prefix, effects, logger, intervalMs: config.failedSweepIntervalMs });
   // The events stream's cap lives in the queue's meta hash, where BullMQ's add-job and finish scripts
   // (ours and the edge's) read it; one HSET at start keeps it at the configured value.
   await broker.hset(worker.keys.meta!, 'opts.maxLenEvents', config.maxEvents);

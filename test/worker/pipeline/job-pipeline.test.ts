@@ -13,6 +13,8 @@ import { InvalidJobError } from '../../../worker/src/errors/index.ts';
 import { createHttpFetcher } from '../../../worker/src/http/http-fetcher.ts';
 import { createJobPipeline } from '../../../worker/src/pipeline/job-pipeline.ts';
 import { createOutputs, defineOutput } from '../../../worker/src/pipeline/outputs/index.ts';
+import { defineEffect, runEffects, type Completion } from '../../../worker/src/effects/index.ts';
+import { resultEffect } from '../../../worker/src/effects/result-effect.ts';
 import { createResultStore, type ResultStore } from '../../../worker/src/result-store.ts';
 import { expectedJsPage, expectedPage } from '../../support/test-site-pages.ts';
 import { HOST_A, startHarness, type Harness } from '../harness.ts';
@@ -30,6 +32,13 @@ afterAll(async () => {
   await pool?.close();
   await h?.close();
 });
+
+/** The result effect on the real result store, then one that records what it sees. */
+function effectsRecording(seen: { jobId: string; completion: Completion }[] = []) {
+  const result = resultEffect(store);
+  const record = defineEffect({ name: 'record', async completed({ jobId }, completion) { seen.push({ jobId, completion }); } });
+  return runEffects([result, record], (jobId) => result.recall(jobId));
+}
 
 const fetcher = createHttpFetcher({ userAgent: 'QuarryTest/1', maxBodyBytes: 256 * 1024, maxRedirects: 5 });
 
@@ -54,10 +63,9 @@ const pageProbe = defineOutput({
 
 describe('job pipeline', () => {
   it('runs a browser output on the live page inside the render, the others after it, and stores the result', async () => {
-    const completed: string[] = [];
+    const completed: { jobId: string; completion: Completion }[] = [];
     const pipeline = createJobPipeline({
-      fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), resultStore: store, outputs: [liveTitle, pageProbe],
-      onCompleted: async (jobId) => void completed.push(jobId),
+      fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), effects: effectsRecording(completed), outputs: [liveTitle, pageProbe],
     });
     for (const n of [1, 2]) {
       const ctx = testContext({ url: h.site.url(HOST_A, `/js/${n}`), mode: 'browser', waitFor: '#rendered' }, { jobId: `browser-${n}` });
@@ -67,13 +75,13 @@ describe('job pipeline', () => {
       expect(await store.get(`browser-${n}`)).toEqual(result);
     }
     expect(afterRender).toEqual(['no browser', 'no browser']);
-    expect(completed).toEqual(['browser-1', 'browser-2']);
+    expect(completed.map(({ jobId, completion }) => [jobId, completion.fromEarlierRun])).toEqual([['browser-1', false], ['browser-2', false]]);
     expect(pool.launches()).toBe(1); // the page went back to the pool both times
     expect(pool.pagesOpen()).toBe(1);
   });
 
   it('keeps today\'s result shape with the registered outputs (title + extract, in order)', async () => {
-    const pipeline = createJobPipeline({ fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), resultStore: store, outputs: createOutputs() });
+    const pipeline = createJobPipeline({ fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), effects: effectsRecording(), outputs: createOutputs() });
     const result = await pipeline(testContext({ url: h.site.url(HOST_A, '/page/4'), extract: { h1: 'h1' } }, { jobId: 'http-4' }));
     expect(Object.keys(result)).toEqual(['url', 'finalUrl', 'httpStatus', 'title', 'extract', 'fetchedAt', 'durationMs', 'mode', 'attempt']);
     expect(result).toMatchObject({ title: expectedPage(4).title, extract: { h1: expectedPage(4).h1 } });
@@ -85,21 +93,20 @@ describe('job pipeline', () => {
       fetchedAt: new Date().toISOString(), durationMs: 5, mode: 'http', attempt: 1,
     };
     await store.put('stored-9', stored);
-    const completed: JobResult[] = [];
+    const completed: { jobId: string; completion: Completion }[] = [];
     h.site.clearLog();
     const pipeline = createJobPipeline({
-      fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), resultStore: store, outputs: createOutputs(),
-      onCompleted: async (_jobId, _data, result) => void completed.push(result),
+      fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), effects: effectsRecording(completed), outputs: createOutputs(),
     });
     expect(await pipeline(testContext({ url: stored.url }, { jobId: 'stored-9' }))).toEqual(stored);
-    expect(completed).toEqual([stored]);
+    expect(completed).toEqual([{ jobId: 'stored-9', completion: { result: stored, artifacts: [], fromEarlierRun: true } }]);
     expect(h.site.log).toEqual([]);
   });
 
   it('fails an http job that wants a browser output before any request', async () => {
     const shot = defineOutput({ name: 'shot', needsBrowser: true, run: async () => ({}) });
     h.site.clearLog();
-    const pipeline = createJobPipeline({ fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), resultStore: store, outputs: [shot] });
+    const pipeline = createJobPipeline({ fetcher, renderer: createPageRenderer({ pool, maxRedirects: 5 }), effects: effectsRecording(), outputs: [shot] });
     await expect(pipeline(testContext({ url: h.site.url(HOST_A, '/page/1') }, { jobId: 'http-shot' }))).rejects.toBeInstanceOf(InvalidJobError);
     expect(h.site.log).toEqual([]);
   });

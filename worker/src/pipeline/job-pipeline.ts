@@ -14,12 +14,12 @@
  * A run whose job already has a stored result (an earlier run stored it and died before
  * BullMQ recorded the finish) skips to the effects with that result.
  */
-import type { JobData, JobMode } from '../../../shared/job-schema.ts';
+import type { JobMode } from '../../../shared/job-schema.ts';
 import type { JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness-gate.ts';
-import type { ResultStore } from '../result-store.ts';
+import type { JobEffects } from '../effects/job-effects.ts';
 import { withAdmission } from './acquire/admission.ts';
 import { fetchStage } from './fetch/fetch-stage.ts';
 import type { JobContext } from './job-context.ts';
@@ -31,39 +31,28 @@ import { planRequest } from './request/request-plan.ts';
 export interface JobPipelineOptions {
   fetcher: HttpFetcher;
   renderer: PageRenderer;
-  resultStore: ResultStore;
+  /** What a finished job changes: result store, batch counters, callbacks (effects/index.ts). */
+  effects: JobEffects;
   /** The outputs this worker produces (outputs/index.ts `createOutputs`). */
   outputs: readonly OutputDefinition[];
   /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
   politeness?: PolitenessGate;
-  /** After the result is stored: batch counters, the result callback. Must be idempotent per job id. */
-  onCompleted?: (jobId: string, data: JobData, result: JobResult) => Promise<void>;
 }
 
 export type JobPipeline = (ctx: JobContext) => Promise<JobResult>;
 
 export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
-  const { fetcher, renderer, resultStore, outputs, onCompleted, politeness } = { ...options };
+  const { fetcher, renderer, effects, outputs, politeness } = { ...options };
   const loaders: Record<JobMode, Loader> = { http: fetchStage(fetcher), browser: renderStage(renderer) };
-
-  /**
-   * A result under this job id means an earlier run fetched the page and stored it, then died or
-   * failed before BullMQ recorded the finish (a SIGKILL, a broker restart): finish from it
-   * instead of fetching the page again. Only successes store results, so a job retried after a
-   * failure never takes this path.
-   */
-  async function finishFromStored(ctx: JobContext): Promise<JobResult | undefined> {
-    // One GET: a miss (every first run) costs what an EXISTS would, and a hit needs the value.
-    const stored = await resultStore.get(ctx.jobId);
-    if (!stored) return undefined;
-    await onCompleted?.(ctx.jobId, ctx.data, stored);
-    return stored;
-  }
 
   return async function runJob(ctx) {
     const { options: request, jobId } = ctx;
-    const earlier = await finishFromStored(ctx);
-    if (earlier) return earlier;
+    const job = { jobId, data: ctx.data };
+    const earlier = await effects.recall(jobId);
+    if (earlier) {
+      await effects.completed(job, { result: earlier, artifacts: [], fromEarlierRun: true });
+      return earlier;
+    }
     const plan = planRequest(request, outputs);
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
@@ -81,8 +70,7 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
       ...produced.result,
       fetchedAt, durationMs, mode: request.mode, attempt: ctx.attempt,
     };
-    await resultStore.put(jobId, result);
-    await onCompleted?.(jobId, ctx.data, result);
+    await effects.completed(job, { result, artifacts: produced.artifacts, fromEarlierRun: false });
     return result;
   };
 }

@@ -1,12 +1,12 @@
 /**
- * @module worker/failed-sweeper
+ * @module worker/effects/failed-sweeper
  * The backstop that makes every failure count, whatever path failed the job. The worker's
- * `failed` listener runs the failure outcomes (batch counter, callback) for jobs it failed
+ * `failed` listener runs the failure effects (batch counter, callback) for jobs it failed
  * itself, but not for jobs BullMQ's stalled-job check failed inside its Lua (maxStalledCount
  * exceeded: no local event carries the job), nor for a failure whose worker died before its
  * listener finished. So one worker at a time (a lock with a TTL of one interval) reads the
  * failed set from a stored checkpoint (minus a margin for clock differences between workers)
- * and runs the same idempotent outcomes for each job: the batch's done set counts a job once,
+ * and runs the same idempotent effects for each job: the batch's done set counts a job once,
  * the callback's delivery id (per run and event) delivers it once.
  *
  * Redis cost, fleet-wide per interval: one `SET NX PX` per worker (the lock attempt); for the
@@ -19,16 +19,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { BATCH_OUTCOME_LUA_FUNCTIONS, BATCH_TTL_SECONDS } from '../../shared/batch-keys.ts';
-import { queueKeys } from '../../shared/keys.ts';
-import type { LuaScript } from '../../shared/scripts/load-scripts.ts';
-import type { JobOutcomes, OutcomeData } from './outcomes/job-outcomes.ts';
-import { runScript } from './politeness/run-script.ts';
+import { BATCH_OUTCOME_LUA_FUNCTIONS, BATCH_TTL_SECONDS } from '../../../shared/batch-keys.ts';
+import { queueKeys } from '../../../shared/keys.ts';
+import type { LuaScript } from '../../../shared/scripts/load-scripts.ts';
+import { runScript } from '../politeness/run-script.ts';
+import type { EffectData } from './define-effect.ts';
+import type { JobEffects } from './job-effects.ts';
 
 export interface FailedSweeperOptions {
   broker: Redis;
   prefix: string;
-  outcomes: JobOutcomes;
+  effects: JobEffects;
   logger: Logger;
   /** How often the fleet sweeps (each worker tries; one holds the lock for this long). */
   intervalMs: number;
@@ -82,7 +83,7 @@ export function sweeperKeys(prefix: string) {
 }
 
 export function startFailedSweeper(options: FailedSweeperOptions): FailedSweeper {
-  const { broker, prefix, outcomes, logger, intervalMs, marginMs = DEFAULT_SWEEP_MARGIN_MS } = options;
+  const { broker, prefix, effects, logger, intervalMs, marginMs = DEFAULT_SWEEP_MARGIN_MS } = options;
   const queue = queueKeys(prefix);
   const failedKey = queue.key('failed');
   const keys = sweeperKeys(prefix);
@@ -91,13 +92,13 @@ export function startFailedSweeper(options: FailedSweeperOptions): FailedSweeper
     const reply = await runScript(broker, FAILED_OUTCOME, [failedKey, queue.job(jobId)], [jobId, prefix, BATCH_TTL_SECONDS]);
     if (!Array.isArray(reply)) return false;
     const [raw, reason, counted] = reply as [string, string, number];
-    let data: OutcomeData | undefined;
+    let data: EffectData | undefined;
     try {
-      data = JSON.parse(raw) as OutcomeData;
+      data = JSON.parse(raw) as EffectData;
     } catch {
       data = undefined; // data the edge did not write: nothing to count, nowhere to call back
     }
-    await outcomes.failed(jobId, data, reason || 'failed', { batchCounted: true });
+    await effects.failed({ jobId, data }, { reason: reason || 'failed', batchCounted: true });
     return counted === 1;
   }
 

@@ -1,0 +1,29 @@
+/**
+ * @module worker/effects/callback-effect
+ * Queues the job's result callback (`callbackUrl`) when it completes or fails for good. The
+ * delivery is named by job, run and event (callbacks/callback-worker.ts), so a job that finishes
+ * twice in one run is called back once, and a manual retry (run n+1) is called back again.
+ */
+import type { CallbackQueue } from '../callbacks/callback-worker.ts';
+import { defineEffect, runOf } from './define-effect.ts';
+
+/** A failure reason longer than this is cut in the callback's body. */
+const MAX_REASON_CHARS = 1000;
+
+export function callbackEffect(callbacks: CallbackQueue) {
+  return defineEffect({
+    name: 'callback',
+    async completed({ jobId, data }) {
+      const callbackUrl = data?.request?.callbackUrl;
+      if (callbackUrl) await callbacks.enqueue({ jobId, run: runOf(data), callbackUrl, event: 'job.completed', ...(data?.tenant ? { tenant: data.tenant } : {}) });
+    },
+    async failed({ jobId, data }, { reason }) {
+      const callbackUrl = data?.request?.callbackUrl;
+      if (callbackUrl) {
+        await callbacks.enqueue({
+          jobId, run: runOf(data), callbackUrl, event: 'job.failed', error: reason.slice(0, MAX_REASON_CHARS), ...(data?.tenant ? { tenant: data.tenant } : {}),
+        });
+      }
+    },
+  });
+}
