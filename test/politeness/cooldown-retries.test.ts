@@ -12,7 +12,7 @@ import { waitFor } from '../../dev/local/wait-for.ts';
 import { jobCooldownsKey } from '../../shared/domain-keys.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { TransientHttpStatusError } from '../../worker/src/errors/index.ts';
-import { DomainCoolingDownError, createPolitenessGate } from '../../worker/src/politeness-gate.ts';
+import { DomainCoolingDownError, createPolitenessGate } from '../../worker/src/politeness/index.ts';
 import { createDomainLimiter } from '../../worker/src/politeness/index.ts';
 import { HOST_A, HOST_B, startHarness, type Harness } from '../worker/harness.ts';
 

@@ -9,7 +9,7 @@ import { waitFor } from '../../dev/local/wait-for.ts';
 import { domainKeys } from '../../shared/domain-keys.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { retryDecision } from '../../worker/src/errors/index.ts';
-import { DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError, createPolitenessGate } from '../../worker/src/politeness-gate.ts';
+import { DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError, createPolitenessGate } from '../../worker/src/politeness/index.ts';
 import { createDomainLimiter, createRobotsCache, type FetchRobots } from '../../worker/src/politeness/index.ts';
 import { startRedisFixture, type RedisFixture } from './redis-fixture.ts';
 

@@ -26,7 +26,7 @@ import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createWorkerEffects, type EffectData } from './effects/index.ts';
 import { startFailedSweeper, type FailedSweeper } from './effects/failed-sweeper.ts';
-import { createWorkerPoliteness } from './worker-politeness.ts';
+import { createWorkerPoliteness } from './politeness/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';

@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import type { JobRequestInput } from '../../../shared/job-schema.ts';
-import type { GatePass, PolitenessGate } from '../../../worker/src/politeness-gate.ts';
+import type { GatePass, PolitenessGate } from '../../../worker/src/politeness/index.ts';
 import { createJobContext, type JobContext } from '../../../worker/src/pipeline/job-context.ts';
 import { jobData } from '../harness.ts';
 

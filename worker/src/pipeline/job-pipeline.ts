@@ -18,7 +18,7 @@ import type { JobMode } from '../../../shared/job-schema.ts';
 import type { JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
-import type { PolitenessGate } from '../politeness-gate.ts';
+import type { PolitenessGate } from '../politeness/index.ts';
 import type { JobEffects } from '../effects/job-effects.ts';
 import { withAdmission } from './acquire/admission.ts';
 import { fetchStage } from './fetch/fetch-stage.ts';

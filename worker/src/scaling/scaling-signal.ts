@@ -23,7 +23,7 @@ export function eligibleBacklogMeter(redis: Redis, config: WorkerConfig): () => 
   const limiter = createDomainLimiter({
     redis, prefix: config.prefix,
     defaults: { rates: decodeRates(config.domainRates), concurrency: config.domainConcurrency },
-    safetyMargin: 0.05, // as the workers' limiter (worker-politeness.ts)
+    safetyMargin: 0.05, // as the workers' limiter (politeness/worker-politeness.ts)
   });
   return () => measureEligibleBacklog({ redis, prefix: config.prefix, usage: (domain) => limiter.usage(domain) });
 }

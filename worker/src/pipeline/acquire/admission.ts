@@ -8,7 +8,7 @@
  * ends with, the leases are released; a 429/503 may become a fleet-wide cooldown (the gate's
  * `onError` decides what the job throws instead).
  */
-import type { GatePass, PolitenessGate } from '../../politeness-gate.ts';
+import type { GatePass, PolitenessGate } from '../../politeness/index.ts';
 import type { JobContext } from '../job-context.ts';
 
 export interface Admission {

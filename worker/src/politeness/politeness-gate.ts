@@ -1,21 +1,23 @@
 /**
- * @module worker/politeness-gate
- * What the processor asks before and after it touches a site: robots.txt (fleet cache), the
+ * @module worker/politeness/politeness-gate
+ * What the acquire stage (pipeline/acquire/) asks before and after a job touches a site: robots.txt (fleet cache), the
  * domain's rate/concurrency/cooldown (one Lua call), and a fleet-wide cooldown when the site
  * answers 429/503. A throttled job, or one whose site's robots.txt is unreachable, waits in
  * BullMQ's delayed set without spending an attempt; it never blocks a worker slot or polls.
  */
-import { domainKey } from '../../shared/domain-key.ts';
-import type { JobRequest } from '../../shared/job-schema.ts';
-import { TransientHttpStatusError } from './errors/fetch-errors.ts';
+import { domainKey } from '../../../shared/domain-key.ts';
+import type { JobRequest } from '../../../shared/job-schema.ts';
+import { TransientHttpStatusError } from '../errors/fetch-errors.ts';
 import {
   DomainCoolingDownError, DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError,
-} from './politeness/gate-errors.ts';
-import type { AcquireGranted, DomainLimiter, RobotsCache } from './politeness/index.ts';
+} from './gate-errors.ts';
+import type { DomainLimiter } from './domain-limiter.ts';
+import type { AcquireGranted } from './limiter-replies.ts';
+import type { RobotsCache } from './robots-cache.ts';
 
 export {
   DomainCoolingDownError, DomainThrottledError, RobotsDisallowedError, RobotsUnreachableError, RobotsUnreachableTooLongError,
-} from './politeness/gate-errors.ts';
+} from './gate-errors.ts';
 
 export interface PolitenessGateOptions {
   limiter: DomainLimiter;

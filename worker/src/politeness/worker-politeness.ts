@@ -1,5 +1,5 @@
 /**
- * @module worker/worker-politeness
+ * @module worker/politeness/worker-politeness
  * Builds the politeness gate from config: default limits, per-domain overrides from config
  * (applied only where the API has not set any), and the fleet-wide robots.txt cache fetching
  * through the SSRF guard and kept in the result store.
@@ -7,11 +7,13 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { politenessDefaultsKey } from '../../shared/domain-keys.ts';
-import { decodeRates, domainLimitsSchema } from '../../shared/domain-limits.ts';
-import type { WorkerConfig } from './config.ts';
+import { politenessDefaultsKey } from '../../../shared/domain-keys.ts';
+import { decodeRates, domainLimitsSchema } from '../../../shared/domain-limits.ts';
+import type { WorkerConfig } from '../config.ts';
 import { createPolitenessGate, type PolitenessGate } from './politeness-gate.ts';
-import { createDomainLimiter, createRobotsCache, createUndiciRobotsFetcher } from './politeness/index.ts';
+import { createDomainLimiter } from './domain-limiter.ts';
+import { createRobotsCache } from './robots-cache.ts';
+import { createUndiciRobotsFetcher } from './robots-fetch.ts';
 
 export interface WorkerPolitenessContext {
   broker: Redis;
