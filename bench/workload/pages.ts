@@ -5,7 +5,7 @@
  * the peers implement by hand.
  */
 import { randomUUID } from 'node:crypto';
-import { buildJobOptions, type BullJobOptions, type JobOptionsConfig } from '../../edge/src/queue/job-options.ts';
+import { buildJobOptions, type BullJobOptions, type JobOptionsConfig } from '../../edge/src/jobs/enqueue/job-options.ts';
 import { jobRequestSchema, type JobData, type JobRequest, type JobRequestInput } from '../../shared/job-schema.ts';
 
 export type PageKind = 'page' | 'js';

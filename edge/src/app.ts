@@ -1,6 +1,13 @@
 /**
  * @module edge/app
  * Assembles the Hono app: routes, auth, quotas, body limits, OpenAPI and problem+json errors.
+ *
+ * Layout: one folder per capability owns its routes and the broker logic behind them, named
+ * after the path it serves: jobs/ (`/v1/jobs`, with jobs/enqueue/ for the add-job path that
+ * batches and hooks share too), batches/, hooks/, domains/, health/ (`/healthz`, `/readyz`),
+ * openapi/ (`/openapi.json`, `/docs`). Shared plumbing keeps its own folders: auth/, middleware/
+ * (auth, scope, quota, the JSON body reader), problems/ (problem+json classes, broker errors),
+ * redis/ (the REST clients).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
@@ -15,13 +22,13 @@ import { renderDocsPage } from './openapi/docs-page.ts';
 import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
-import { batchesRoutes } from './routes/batches.ts';
-import { domainsRoutes } from './routes/domains.ts';
-import { healthRoutes } from './routes/health.ts';
-import { hooksRoutes } from './routes/hooks.ts';
-import { jobActionRoutes } from './routes/job-actions.ts';
-import { jobEventRoutes } from './routes/job-events.ts';
-import { jobsRoutes } from './routes/jobs.ts';
+import { batchesRoutes } from './batches/batch-routes.ts';
+import { domainsRoutes } from './domains/domain-routes.ts';
+import { healthRoutes } from './health/health-routes.ts';
+import { hooksRoutes } from './hooks/hook-routes.ts';
+import { jobActionRoutes } from './jobs/job-action-routes.ts';
+import { jobEventRoutes } from './jobs/job-event-routes.ts';
+import { jobsRoutes } from './jobs/job-routes.ts';
 
 const OPENAPI_INFO = {
   openapi: '3.1.0',

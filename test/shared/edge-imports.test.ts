@@ -45,7 +45,7 @@ describe('edge imports only shared/', () => {
   });
 
   it('catches a worker import (the check itself works)', () => {
-    const probe = join(ROOT, 'edge/src/queue/domain-state.ts');
+    const probe = join(ROOT, 'edge/src/domains/domain-state.ts');
     const { importedFiles } = ts.preProcessFile("import { x } from '../../../worker/src/politeness/limiter-replies.ts';\nconst y = await import('../../../worker/src/a.ts');", true, true);
     const targets = importedFiles.map(({ fileName }) => relative(ROOT, resolve(dirname(probe), fileName)).split(sep)[0]);
     expect(targets).toEqual(['worker', 'worker']);

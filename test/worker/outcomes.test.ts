@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { startRestServer, type RestServerHandle } from '../../dev/rest-server/index.ts';
-import { retryJob } from '../../edge/src/queue/cancel-and-retry.ts';
+import { retryJob } from '../../edge/src/jobs/cancel-and-retry.ts';
 import { batchKey } from '../../shared/batch-keys.ts';
 import { callbackStatusKey, parseCallbackStatus } from '../../shared/callback-keys.ts';
 import { verifyQuarry } from '../../shared/webhook-signature.ts';

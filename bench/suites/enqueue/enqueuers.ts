@@ -9,7 +9,7 @@ import { Redis as UpstashRedis } from '@upstash/redis';
 import type { Redis as CloudflareRedis } from '@upstash/redis/cloudflare';
 import { Queue } from 'bullmq';
 import { benchRedis } from '../../setup/redis-client.ts';
-import { enqueueJob } from '../../../edge/src/queue/enqueue-job.ts';
+import { enqueueJob } from '../../../edge/src/jobs/enqueue/enqueue-job.ts';
 import { QUEUE_NAME } from '../../../shared/keys.ts';
 import { edgeEquivalentJob, EDGE_JOB_OPTIONS, HTTP_EXTRACT, jobRequest } from '../../workload/pages.ts';
 

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/list-jobs
+ * @module edge/jobs/list-jobs
  * Paginated listing of jobs in one state (the dead-letter view is `status=failed`), one
  * round trip (shared/scripts/list-jobs-1.lua): ids from the state's set or list, kept when
  * they carry the tenant's tag, then each kept job's summary fields.

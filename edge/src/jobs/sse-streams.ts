@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/sse-streams
+ * @module edge/jobs/sse-streams
  * A fleet-wide cap on the event streams one API key holds open (shared/scripts/
  * sse-stream-open-1.lua). Every open stream polls the broker and the result store (3 commands
  * per poll) for up to 5 minutes, so an uncapped key could multiply that cost at will.

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/read-job
+ * @module edge/jobs/read-job
  * A job's public view: state and counters from the broker, the result from the result store
  * (read in parallel: they are different databases).
  */

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/enqueue-batch
+ * @module edge/jobs/enqueue/enqueue-batch
  * Enqueues many jobs in one `/multi-exec` round trip per chunk. Each chunk starts with
  * `SCRIPT LOAD` for the script kinds it uses, so its EVALSHAs can never meet NOSCRIPT
  * (one extra command per chunk instead of sending the script body with every job).
@@ -10,8 +10,8 @@
  * its reply was lost, or it never ran) and which were never sent.
  */
 import type { Redis } from '@upstash/redis/cloudflare';
-import { batchLedgerKeys } from '../../../shared/batch-keys.ts';
-import { toHex } from '../../../shared/bytes.ts';
+import { batchLedgerKeys } from '../../../../shared/batch-keys.ts';
+import { toHex } from '../../../../shared/bytes.ts';
 import { ADD_JOB_SCRIPTS, type AddJobKind } from './add-job-scripts.ts';
 import { planEnqueue, readOutcome, type EnqueueInput, type EnqueueOutcome, type EnqueuePlan } from './enqueue-plan.ts';
 

@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/domains
+ * @module edge/domains/domain-routes
  * `GET /v1/domains/:host` (limits, usage, cooldown, robots state) and
  * `PUT|DELETE /v1/domains/:host/limits` (per-domain override for the whole fleet; admin scope).
  */
@@ -9,10 +9,10 @@ import { domainLimitsSchema } from '../../../shared/domain-limits.ts';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { ValidationProblem } from '../problems/problems.ts';
-import { withBroker } from '../queue/broker-errors.ts';
-import { readDomainState, writeDomainLimits } from '../queue/domain-state.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { readDomainState, writeDomainLimits } from './domain-state.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { readJsonBody } from './read-json-body.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
 
 export const domainsRoutes = new OpenAPIHono<AppEnv>();
 

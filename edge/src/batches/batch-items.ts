@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/batch-items
+ * @module edge/batches/batch-items
  * Validates every item of a batch and reports each bad one by index. Batches are
  * all-or-nothing: one invalid item rejects the batch and nothing is enqueued, so a caller
  * never has to work out which half of a batch made it in.
@@ -8,7 +8,7 @@ import { batchBodyFormSchema } from '../../../shared/batch-schema.ts';
 import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
 import type { ProblemFieldError } from '../problems/http-problem.ts';
 import { ValidationProblem } from '../problems/problems.ts';
-import { issuesToFieldErrors } from './read-json-body.ts';
+import { issuesToFieldErrors } from '../middleware/read-json-body.ts';
 
 /** Enough to fix a systematic mistake without a megabyte of errors. */
 const MAX_REPORTED_ERRORS = 100;

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/cancel-and-retry
+ * @module edge/jobs/cancel-and-retry
  * Cancel (BullMQ's removeJob) and replay (BullMQ's reprocessJob), each guarded by a state
  * check in the same script so the answer says exactly why nothing happened, and each keeping
  * what depends on the job true in that script: a cancelled job frees the domain slot it had

@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/read-json-body
+ * @module edge/middleware/read-json-body
  * Reads a JSON request body and validates it with a zod schema, turning every failure into
  * the problem that tells the caller what to fix.
  */

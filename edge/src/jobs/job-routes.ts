@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/jobs
+ * @module edge/jobs/job-routes
  * `POST /v1/jobs` (enqueue, 202), `GET /v1/jobs` (list by state), `GET /v1/jobs/:id`
  * (state and result; `?wait=N` long-polls until it finishes).
  */
@@ -11,16 +11,16 @@ import { mayAccessId, seesAllTenants } from '../auth/tenant-access.ts';
 import { signArtifacts } from '../artifacts/sign-artifacts.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { InvalidQueryProblem, NotFoundProblem } from '../problems/problems.ts';
-import { withBroker } from '../queue/broker-errors.ts';
-import { enqueueJob } from '../queue/enqueue-job.ts';
-import { isJobId } from '../queue/job-id.ts';
-import { LISTABLE_STATES, listJobs, type ListableState } from '../queue/list-jobs.ts';
-import { readJob } from '../queue/read-job.ts';
-import { toEnqueueInput } from '../queue/submission.ts';
-import { waitForJob } from '../queue/wait-for-job.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { enqueueJob } from './enqueue/enqueue-job.ts';
+import { isJobId } from './enqueue/job-id.ts';
+import { LISTABLE_STATES, listJobs, type ListableState } from './list-jobs.ts';
+import { readJob } from './read-job.ts';
+import { toEnqueueInput } from './enqueue/submission.ts';
+import { waitForJob } from './wait-for-job.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { idempotencyKeyHeader, mergeIdempotencyKey } from './idempotency-key.ts';
-import { readJsonBody } from './read-json-body.ts';
+import { idempotencyKeyHeader, mergeIdempotencyKey } from './enqueue/idempotency-key.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
 
 const INITIAL_STATUS = { standard: 'waiting', delayed: 'delayed', prioritized: 'prioritized' } as const;
 const MAX_WAIT_SECONDS = 60;

@@ -1,11 +1,11 @@
 /**
- * @module edge/queue/enqueue-plan
+ * @module edge/jobs/enqueue/enqueue-plan
  * Turns one validated request into the exact script call BullMQ's `Queue.add` would make:
  * which add-job script, its KEYS, and its three ARGV strings (the msgpack ones as JSON).
  */
-import { domainKey } from '../../../shared/domain-key.ts';
-import type { JobData, JobRequest } from '../../../shared/job-schema.ts';
-import { queueKeys } from '../../../shared/keys.ts';
+import { domainKey } from '../../../../shared/domain-key.ts';
+import type { JobData, JobRequest } from '../../../../shared/job-schema.ts';
+import { queueKeys } from '../../../../shared/keys.ts';
 import { ADD_JOB_SCRIPTS, addJobKind, type AddJobKind } from './add-job-scripts.ts';
 import { buildJobOptions, encodeJobOptions, type JobOptionsConfig } from './job-options.ts';
 

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/batch-records
+ * @module edge/batches/batch-records
  * Reading a batch's progress: one HGETALL of the record the edge's add-job script and the
  * workers update (field meanings in shared/batch-keys.ts).
  */

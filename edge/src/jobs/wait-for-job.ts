@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/wait-for-job
+ * @module edge/jobs/wait-for-job
  * Polls a job until it finishes or a deadline passes. The REST protocol has no blocking reads
  * or subscriptions, so each poll is a readJob: EVALSHA on the broker plus GET + HGETALL on the
  * result store, 3 commands. The interval backs off from 250 ms to 2 s to keep that bounded

@@ -1,21 +1,21 @@
 /**
- * @module edge/routes/job-events
+ * @module edge/jobs/job-event-routes
  * `GET /v1/jobs/:id/events`: Server-Sent Events (`status`, `progress`, then `completed` or
  * `failed`). Backed by polling: the Upstash REST protocol has no blocking reads or
  * subscriptions, so each poll costs three commands (wait-for-job.ts) and the stream closes
  * after 5 minutes (reconnect with the standard EventSource retry). One API key holds at most
- * QUARRY_MAX_SSE_STREAMS streams open, fleet-wide (queue/sse-streams.ts).
+ * QUARRY_MAX_SSE_STREAMS streams open, fleet-wide (sse-streams.ts).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
-import { withBroker } from '../queue/broker-errors.ts';
-import { readJob } from '../queue/read-job.ts';
-import { openStreamSlot } from '../queue/sse-streams.ts';
-import { FINAL_STATES, waitForJob } from '../queue/wait-for-job.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { readJob } from './read-job.ts';
+import { openStreamSlot } from './sse-streams.ts';
+import { FINAL_STATES, waitForJob } from './wait-for-job.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { accessibleJobId, jobNotFound } from './jobs.ts';
+import { accessibleJobId, jobNotFound } from './job-routes.ts';
 
 const STREAM_SECONDS = 300;
 /** A stream's slot outlives its 5 minutes by this much: the last poll and the close take time. */

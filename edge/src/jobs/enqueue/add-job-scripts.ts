@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/add-job-scripts
+ * @module edge/jobs/enqueue/add-job-scripts
  * BullMQ's own add-job Lua scripts (from the pinned bullmq package), wrapped so they can run
  * over the Upstash REST protocol, which carries JSON text rather than msgpack bytes, and so a
  * batch item is accounted in its batch in the same atomic script that adds its job.
@@ -7,7 +7,7 @@
 import { addDelayedJob } from 'bullmq/dist/esm/scripts/addDelayedJob-6.js';
 import { addPrioritizedJob } from 'bullmq/dist/esm/scripts/addPrioritizedJob-9.js';
 import { addStandardJob } from 'bullmq/dist/esm/scripts/addStandardJob-9.js';
-import type { QueueKeySuffix } from '../../../shared/keys.ts';
+import type { QueueKeySuffix } from '../../../../shared/keys.ts';
 
 export type AddJobKind = 'standard' | 'delayed' | 'prioritized';
 

@@ -1,10 +1,10 @@
 /**
- * @module edge/routes/idempotency-key
+ * @module edge/jobs/enqueue/idempotency-key
  * The `Idempotency-Key` header (IETF draft) and its agreement with the body's `idempotencyKey`.
  */
 import type { Context } from 'hono';
-import { LIMITS } from '../../../shared/limits.ts';
-import { ValidationProblem } from '../problems/problems.ts';
+import { LIMITS } from '../../../../shared/limits.ts';
+import { ValidationProblem } from '../../problems/problems.ts';
 
 const PRINTABLE = /^[\x21-\x7e]+$/;
 

@@ -1,8 +1,8 @@
 /**
- * @module edge/queue/job-options
+ * @module edge/jobs/enqueue/job-options
  * Maps a validated job request onto BullMQ job options, as `Queue.add` would store them.
  */
-import type { JobRequest } from '../../../shared/job-schema.ts';
+import type { JobRequest } from '../../../../shared/job-schema.ts';
 
 export interface RetentionOptions {
   count: number;

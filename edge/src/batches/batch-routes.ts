@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/batches
+ * @module edge/batches/batch-routes
  * `POST /v1/batches` (up to 10,000 jobs, one `/multi-exec` round trip per 1,000; a broker
  * failure part-way answers 503 with what was enqueued and the key that completes the batch)
  * and `GET /v1/batches/:id` (counts and progress).
@@ -11,17 +11,17 @@ import type { AppEnv } from '../app-env.ts';
 import { mayAccessId } from '../auth/tenant-access.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { NotFoundProblem } from '../problems/problems.ts';
-import { readBatch } from '../queue/batch-records.ts';
-import { withBroker } from '../queue/broker-errors.ts';
-import { BatchChunkFailedError, enqueueBatchItems, itemRange } from '../queue/enqueue-batch.ts';
-import type { EnqueueOutcome } from '../queue/enqueue-plan.ts';
-import { BatchIncompleteProblem } from '../problems/batch-incomplete.ts';
-import { idempotentJobId, isJobId } from '../queue/job-id.ts';
-import { toEnqueueInput } from '../queue/submission.ts';
+import { readBatch } from './batch-records.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { BatchChunkFailedError, enqueueBatchItems, itemRange } from '../jobs/enqueue/enqueue-batch.ts';
+import type { EnqueueOutcome } from '../jobs/enqueue/enqueue-plan.ts';
+import { BatchIncompleteProblem } from './batch-incomplete.ts';
+import { idempotentJobId, isJobId } from '../jobs/enqueue/job-id.ts';
+import { toEnqueueInput } from '../jobs/enqueue/submission.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 import { validateBatchItems } from './batch-items.ts';
-import { idempotencyKeyHeader } from './idempotency-key.ts';
-import { readJsonBody } from './read-json-body.ts';
+import { idempotencyKeyHeader } from '../jobs/enqueue/idempotency-key.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
 
 export const batchesRoutes = new OpenAPIHono<AppEnv>();
 

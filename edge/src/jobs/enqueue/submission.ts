@@ -1,16 +1,16 @@
 /**
- * @module edge/queue/submission
+ * @module edge/jobs/enqueue/submission
  * From a validated request to an enqueue input: the job id (idempotency), the dedupe id
  * (canonical URL within a window) and the retention/backoff options from config.
  */
-import { canonicalUrl } from '../../../shared/canonical-url.ts';
-import type { JobRequest } from '../../../shared/job-schema.ts';
-import { toHex } from '../../../shared/bytes.ts';
-import type { Tenant } from '../../../shared/tenant.ts';
-import { sha256 } from '../auth/api-keys.ts';
-import type { Scope } from '../auth/api-keys.ts';
-import type { EdgeConfig } from '../config.ts';
-import { ForbiddenProblem, hasScope } from '../middleware/require-scope.ts';
+import { canonicalUrl } from '../../../../shared/canonical-url.ts';
+import type { JobRequest } from '../../../../shared/job-schema.ts';
+import { toHex } from '../../../../shared/bytes.ts';
+import type { Tenant } from '../../../../shared/tenant.ts';
+import { sha256 } from '../../auth/api-keys.ts';
+import type { Scope } from '../../auth/api-keys.ts';
+import type { EdgeConfig } from '../../config.ts';
+import { ForbiddenProblem, hasScope } from '../../middleware/require-scope.ts';
 import type { EnqueueInput } from './enqueue-plan.ts';
 import { idempotentJobId, randomJobId } from './job-id.ts';
 

@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/job-actions
+ * @module edge/jobs/job-action-routes
  * `DELETE /v1/jobs/:id` (cancel a job that has not started) and `POST /v1/jobs/:id/retry`
  * (replay a failed job).
  */
@@ -7,10 +7,10 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
 import { JobStateConflictProblem } from '../problems/problems.ts';
-import { withBroker } from '../queue/broker-errors.ts';
-import { cancelJob, retryJob } from '../queue/cancel-and-retry.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { cancelJob, retryJob } from './cancel-and-retry.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { accessibleJobId, jobNotFound } from './jobs.ts';
+import { accessibleJobId, jobNotFound } from './job-routes.ts';
 
 export const jobActionRoutes = new OpenAPIHono<AppEnv>();
 

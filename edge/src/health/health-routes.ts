@@ -1,11 +1,11 @@
 /**
- * @module edge/routes/health
+ * @module edge/health/health-routes
  * `GET /healthz` (the isolate answers) and `GET /readyz` (the broker answers too).
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
-import { withBroker } from '../queue/broker-errors.ts';
+import { withBroker } from '../problems/broker-errors.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 
 export const healthRoutes = new Hono<AppEnv>();

@@ -1,10 +1,10 @@
 /**
- * @module edge/queue/broker-errors
+ * @module edge/problems/broker-errors
  * Maps failures of the REST broker onto a 503 + Retry-After: the caller is told nothing was
  * stored and when to try again, never a 202 for a job that may not exist.
  */
-import { BrokerUnavailableProblem } from '../problems/problems.ts';
-import { HttpProblem } from '../problems/http-problem.ts';
+import { BrokerUnavailableProblem } from './problems.ts';
+import { HttpProblem } from './http-problem.ts';
 
 export async function withBroker<T>(operation: () => Promise<T>): Promise<T> {
   try {

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/domain-state
+ * @module edge/domains/domain-state
  * A domain's politeness as the API shows it: override, effective limits and usage (the same
  * read-only Lua the workers' limiter uses), cooldown from the broker, and the fleet's robots.txt
  * copies from the result store (where workers keep them: evictable, unlike the broker).

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/wrap-bullmq-script
+ * @module edge/jobs/wrap-bullmq-script
  * Runs one of BullMQ's own Lua scripts inside a function so Quarry can check state before it
  * and shape the reply after it, in the same atomic script and the same round trip.
  */

@@ -1,12 +1,12 @@
 /**
- * @module edge/queue/job-id
+ * @module edge/jobs/enqueue/job-id
  * Job and batch ids: `<tenant tag>.<rest>` (shared/tenant.ts), where the rest comes from the
  * caller's idempotency key (so a retried request names the same job) or is random. All satisfy
  * BullMQ's rules (never all digits, no ":").
  */
-import { toHex } from '../../../shared/bytes.ts';
-import { tenantId, TENANT_TAG_LENGTH, type Tenant } from '../../../shared/tenant.ts';
-import { sha256 } from '../auth/api-keys.ts';
+import { toHex } from '../../../../shared/bytes.ts';
+import { tenantId, TENANT_TAG_LENGTH, type Tenant } from '../../../../shared/tenant.ts';
+import { sha256 } from '../../auth/api-keys.ts';
 
 /**
  * Scoped by tenant, not key: two keys of one tenant (a rotation) that send the same

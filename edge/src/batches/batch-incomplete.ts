@@ -1,10 +1,10 @@
 /**
- * @module edge/problems/batch-incomplete
+ * @module edge/batches/batch-incomplete
  * The broker failed part-way through a batch: the answer says exactly which items are enqueued,
  * which may be, which were never sent, and how to finish the batch without duplicates.
  */
-import type { ItemRange } from '../queue/enqueue-batch.ts';
-import { HttpProblem } from './http-problem.ts';
+import type { ItemRange } from '../jobs/enqueue/enqueue-batch.ts';
+import { HttpProblem } from '../problems/http-problem.ts';
 
 export interface BatchIncompleteInit {
   batchId: string;

@@ -1,5 +1,5 @@
 /**
- * @module edge/routes/hooks
+ * @module edge/hooks/hook-routes
  * `POST /v1/hooks/:name`: a signed delivery from a third party becomes jobs of the hook's
  * tenant. Authenticated by its signature, not an API key. A replayed delivery (the same signed
  * content within the replay window) answers 200 with `duplicate: true` and creates nothing.
@@ -10,16 +10,16 @@ import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts
 import { resolveTenant, type Tenant } from '../../../shared/tenant.ts';
 import type { AppEnv } from '../app-env.ts';
 import { loadEdgeConfig } from '../config.ts';
-import { claimDelivery, deliveryMarkerKey } from '../hooks/delivery-marker.ts';
-import { extractUrls, loadHooks } from '../hooks/hook-config.ts';
-import { verifyHookSignature } from '../hooks/verify-hook-signature.ts';
+import { claimDelivery, deliveryMarkerKey } from './delivery-marker.ts';
+import { extractUrls, loadHooks } from './hook-config.ts';
+import { verifyHookSignature } from './verify-hook-signature.ts';
 import { MalformedJsonProblem, NotFoundProblem, ValidationProblem } from '../problems/problems.ts';
-import { withBroker } from '../queue/broker-errors.ts';
-import { enqueueBatch } from '../queue/enqueue-batch.ts';
-import { idempotentJobId } from '../queue/job-id.ts';
-import { toEnqueueInput } from '../queue/submission.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { enqueueBatch } from '../jobs/enqueue/enqueue-batch.ts';
+import { idempotentJobId } from '../jobs/enqueue/job-id.ts';
+import { toEnqueueInput } from '../jobs/enqueue/submission.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
-import { issuesToFieldErrors } from './read-json-body.ts';
+import { issuesToFieldErrors } from '../middleware/read-json-body.ts';
 
 export const hooksRoutes = new OpenAPIHono<AppEnv>();
 

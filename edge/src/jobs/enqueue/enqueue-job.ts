@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/enqueue-job
+ * @module edge/jobs/enqueue/enqueue-job
  * Enqueues one job with exactly one REST round trip: BullMQ's add-job script via EVALSHA
  * (EVAL on the first call after a script flush).
  */

@@ -1,5 +1,5 @@
 /**
- * @module edge/queue/read-job-script
+ * @module edge/jobs/read-job-script
  * Lua `readJob-9`: a job's state and fields in one round trip (BullMQ's getState checks the
  * same sets, but returns no fields).
  */
