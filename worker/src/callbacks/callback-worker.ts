@@ -1,9 +1,9 @@
 /**
  * @module worker/callbacks/callback-worker
- * The callbacks queue: the scrape processor adds one delivery job per finished run of a scrape
- * (id `cb-<jobId>-<run>-<event>`, so a re-executed run cannot call back twice, while a manual
- * retry's run is called back again) and this BullMQ worker delivers it with exponential
- * backoff and jitter. Deliveries never touch the scrape job.
+ * The callbacks queue: the callback effect (effects/callback-effect.ts) adds one delivery job
+ * per finished run of a scrape (id `cb-<jobId>-<run>-<event>`, so a re-executed run cannot call
+ * back twice, while a manual retry's run is called back again) and this BullMQ worker delivers
+ * it with exponential backoff and jitter. Deliveries never touch the scrape job.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
