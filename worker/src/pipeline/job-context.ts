@@ -49,14 +49,25 @@ export interface JobContextInput {
   logger: Logger;
 }
 
+/** A class, not an object literal with a getter: V8 builds such literals on a slow path, once per job. */
+class Deadline implements JobDeadline {
+  at: number | undefined = undefined;
+  readonly timeoutMs: number;
+  readonly #now: () => number;
+  constructor(timeoutMs: number, now: () => number) {
+    this.timeoutMs = timeoutMs;
+    this.#now = now;
+  }
+  start(): void {
+    this.at = this.#now() + this.timeoutMs;
+  }
+  remainingMs(): number {
+    return this.at === undefined ? this.timeoutMs : Math.max(1, this.at - this.#now());
+  }
+}
+
 export function createDeadline(timeoutMs: number, now: () => number = Date.now): JobDeadline {
-  let at: number | undefined;
-  return {
-    timeoutMs,
-    get at() { return at; },
-    start() { at = now() + timeoutMs; },
-    remainingMs: () => (at === undefined ? timeoutMs : Math.max(1, at - now())),
-  };
+  return new Deadline(timeoutMs, now);
 }
 
 export function createJobContext(input: JobContextInput): JobContext {

@@ -20,22 +20,34 @@ export interface Admission {
   readonly urlChecked: boolean;
 }
 
+/** One job's admission. A class, not an object literal with a getter: V8 builds those on a slow path, once per job. */
+class GateAdmission implements Admission {
+  pass: GatePass | undefined = undefined;
+  readonly hop: ((url: URL) => Promise<void>) | undefined;
+  readonly #gate: PolitenessGate | undefined;
+  readonly #ctx: JobContext;
+  constructor(gate: PolitenessGate | undefined, ctx: JobContext) {
+    this.#gate = gate;
+    this.#ctx = ctx;
+    this.hop = gate ? (url) => this.pass!.hop(url) : undefined;
+  }
+  readonly admit = async (): Promise<void> => {
+    if (this.#gate) this.pass = await this.#gate.enter(this.#ctx.jobId, this.#ctx.options, this.#ctx.firstStart);
+    this.#ctx.deadline.start();
+  };
+  get urlChecked(): boolean {
+    return this.pass?.urlChecked ?? false;
+  }
+}
+
 /** Runs `load` with an admission for `ctx`'s job; releases what it took whatever happens. */
 export async function withAdmission<T>(gate: PolitenessGate | undefined, ctx: JobContext, load: (admission: Admission) => Promise<T>): Promise<T> {
-  let pass: GatePass | undefined;
-  const admission: Admission = {
-    admit: async () => {
-      if (gate) pass = await gate.enter(ctx.jobId, ctx.options, ctx.firstStart);
-      ctx.deadline.start();
-    },
-    hop: gate ? (url) => pass!.hop(url) : undefined,
-    get urlChecked() { return pass?.urlChecked ?? false; },
-  };
+  const admission = new GateAdmission(gate, ctx);
   try {
     return await load(admission);
   } catch (error) {
-    throw pass && gate ? await gate.onError(pass, error) : error;
+    throw admission.pass && gate ? await gate.onError(admission.pass, error) : error;
   } finally {
-    await pass?.release();
+    await admission.pass?.release();
   }
 }
