@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   decodeRates, domainLimitsFromHash, domainLimitsSchema, domainLimitsToHash, encodeRates, sustainedRatePerSecond,
@@ -38,6 +39,9 @@ describe('load-scripts', () => {
     expect(acquire.content).toContain('local function effectiveLimits');
     expect(acquire.content).not.toContain('@include');
     expect(acquire.sha).toMatch(/^[0-9a-f]{40}$/);
-    expect([...loadScripts().keys()].sort()).toEqual(['domain-acquire', 'domain-cooldown', 'domain-release', 'domain-usage']);
+    // Every <name>-<numKeys>.lua file is loaded under its name (other capabilities add scripts too).
+    const files = readdirSync(new URL('../../shared/scripts/', import.meta.url)).filter((file) => file.endsWith('.lua'));
+    expect([...loadScripts().keys()].sort()).toEqual(files.map((file) => parseScriptFileName(file)!.name).sort());
+    expect([...loadScripts().keys()]).toEqual(expect.arrayContaining(['domain-acquire', 'domain-cooldown', 'domain-release', 'domain-usage']));
   });
 });
