@@ -12,6 +12,8 @@ import { raceAbort } from '../abortable.ts';
 import { isHtmlContentType } from '../http/content-type.ts';
 import type { FetchedPage } from '../http/http-fetcher.ts';
 import type { BrowserPool } from './browser-pool.ts';
+import type { BrowserRequest } from '../request/browser-request.ts';
+import { applyEmulation, DEFAULT_EMULATION } from './page-emulation.ts';
 
 /** Not needed to read a DOM, and roughly half of Chromium's CPU per page here. */
 export const DEFAULT_BLOCKED_RESOURCES: readonly ResourceType[] = ['image', 'font', 'media', 'stylesheet'];
@@ -63,6 +65,11 @@ export interface RenderOptions {
    * that need the browser: screenshots, PDFs). Its error ends the render and discards the page.
    */
   whileLive?: (page: Page, fetched: FetchedPage) => Promise<void>;
+  /**
+   * The job's request options (worker/src/request/browser-request.ts): emulation applied before
+   * the gate, cookies set once admitted, resource types skipped, header/method/body overrides.
+   */
+  request?: BrowserRequest;
 }
 
 export interface PageRenderer {
@@ -93,11 +100,13 @@ function isTargetGone(error: unknown): boolean {
  */
 function interceptRequests(
   page: Page, blocked: ReadonlySet<string>, checkRequest: PageRendererOptions['checkRequest'], navigations: WeakMap<Page, JobNavigations>,
+  requests: WeakMap<Page, BrowserRequest>,
 ): void {
   page.on('request', async (request: HTTPRequest) => {
     if (request.isInterceptResolutionHandled()) return;
     try {
-      if (blocked.has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
+      const asked = requests.get(page);
+      if ((asked?.blocked ?? blocked).has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
       const url = new URL(request.url());
       const allowed = checkRequest ? await checkRequest(url).catch(() => false) : true;
       if (!allowed) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
@@ -113,7 +122,8 @@ function interceptRequests(
         }
         job.started = true;
       }
-      await request.continue(request.continueRequestOverrides(), INTERCEPT_PRIORITY);
+      const overrides = asked?.overrides(request, request.isNavigationRequest() && request.frame() === page.mainFrame());
+      await request.continue(overrides ? { ...request.continueRequestOverrides(), ...overrides } : request.continueRequestOverrides(), INTERCEPT_PRIORITY);
     } catch {
       // The page closed while the check ran: nothing left to resolve.
     }
@@ -124,15 +134,16 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const { pool, maxRedirects, maxBodyBytes = Infinity, checkRequest, preparePage, blockedResources = DEFAULT_BLOCKED_RESOURCES, settleMs = 100 } = { ...options };
   const blocked = new Set<string>(blockedResources);
   const navigations = new WeakMap<Page, JobNavigations>();
+  const requests = new WeakMap<Page, BrowserRequest>();
 
   /** Once per page: hooks that stay installed for every job the page serves. */
   async function setUpPage(page: Page): Promise<void> {
     await preparePage?.(page);
     await page.setRequestInterception(true);
-    interceptRequests(page, blocked, checkRequest, navigations);
+    interceptRequests(page, blocked, checkRequest, navigations, requests);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, request }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -161,6 +172,8 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
         await setUpPage(page);
         lease.prepared();
       }
+      // Every job sets the emulation it wants (the defaults when it asks for none): what the last job set ends here.
+      await applyEmulation(page, request?.emulation ?? DEFAULT_EMULATION);
       if (!admit) return;
       try {
         await admit();
@@ -174,6 +187,9 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     const work = async (): Promise<FetchedPage> => {
       await admitted();
       if (job) navigations.set(page, job);
+      // Cookies only once admitted: a page the gate turned away goes back untouched, without a reset.
+      if (request && request.cookies.length > 0) await page.setCookie(...request.cookies);
+      if (request) requests.set(page, request);
       const response = await page.goto(url, { waitUntil: 'load', timeout: remaining() });
       if (!response) throw new FetchFailedError('NO_RESPONSE', undefined);
       if (response.request().redirectChain().length > maxRedirects) throw new TooManyRedirectsError(maxRedirects);
@@ -217,6 +233,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       throw error;
     } finally {
       navigations.delete(page);
+      requests.delete(page);
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);
       page.off('error', onPageError);

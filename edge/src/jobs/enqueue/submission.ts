@@ -5,6 +5,7 @@
  */
 import { canonicalUrl } from '../../../../shared/canonical-url.ts';
 import type { JobRequest } from '../../../../shared/job-schema.ts';
+import { requestWork } from '../../../../shared/scrape-options/request-options.ts';
 import { toHex } from '../../../../shared/bytes.ts';
 import type { Tenant } from '../../../../shared/tenant.ts';
 import { sha256 } from '../../auth/api-keys.ts';
@@ -34,7 +35,10 @@ export interface Submission {
 async function dedupeId(config: EdgeConfig, submission: Submission): Promise<string> {
   const { request } = submission;
   const canonical = canonicalUrl(request.url, config.canonicalUrl);
-  const work = JSON.stringify([`tenant:${submission.tenant.name}`, request.mode, canonical, request.extract, request.waitFor ?? null]);
+  // The request's own fields (method, body, headers, cookies, device, …) only when set, so a plain GET keeps its id.
+  const asked = requestWork(request);
+  const plain = asked.every((value, index) => value === null || (index === 0 && value === 'GET'));
+  const work = JSON.stringify([`tenant:${submission.tenant.name}`, request.mode, canonical, request.extract, request.waitFor ?? null, ...(plain ? [] : [asked])]);
   return `u-${toHex(await sha256(work)).slice(0, 32)}`;
 }
 
