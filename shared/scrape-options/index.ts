@@ -14,12 +14,14 @@ import { extractOptionsShape } from './extract-options.ts';
 import { checkFetchOptions, fetchOptionsShape } from './fetch-options.ts';
 import { checkFormatOptions, formatOptionsShape } from './format-options.ts';
 import { checkRequestOptions, requestOptionsShape } from './request-options.ts';
+import { proxyOptionsShape } from './proxy-options.ts';
 
 export const scrapeOptionsShape = {
   ...fetchOptionsShape,
   ...extractOptionsShape,
   ...formatOptionsShape,
   ...requestOptionsShape,
+  ...proxyOptionsShape,
 };
 
 const shapeForTypes = z.strictObject(scrapeOptionsShape);
@@ -43,4 +45,5 @@ export { extractOptionsShape, extractRuleSchema, extractSchema, type ExtractRule
 export { checkFetchOptions, fetchOptionsShape, jobModeSchema, type JobMode } from './fetch-options.ts';
 export * from './format-options.ts';
 export * from './request-options.ts';
+export * from './proxy-options.ts';
 export { cssSelectorSchema, isStreamableSelector, narrowingSelectorSchema } from './selectors.ts';

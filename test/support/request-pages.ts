@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface LoggedRequest {
   host: string;
+  /** The address the request came from (a proxy's, or the worker's 127.0.0.1). */
+  from: string;
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -60,11 +62,16 @@ export async function startRequestSite(hosts: readonly string[]): Promise<Reques
       const body = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://x');
       const host = (req.headers.host ?? '').split(':')[0]!;
-      log.push({ host, method: req.method ?? '', path: url.pathname, headers: req.headers, body });
+      log.push({ host, from: req.socket.remoteAddress ?? '', method: req.method ?? '', path: url.pathname, headers: req.headers, body });
       const other = hosts.find((h) => h !== host);
       switch (url.pathname) {
         case '/echo':
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(echoPage(req, body, other ? `http://${other}:${port}` : undefined));
+          return;
+        case '/only-proxied':
+          // Blocks direct visitors (the worker connects from 127.0.0.1; the test proxies from their own address).
+          if (req.socket.remoteAddress === '127.0.0.1') res.writeHead(403, { 'content-type': 'text/plain' }).end('blocked');
+          else res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>welcome</title><p id="from">${req.socket.remoteAddress}</p>`);
           return;
         case '/see-other':
           res.writeHead(303, { location: '/echo' }).end();

@@ -27,6 +27,7 @@ import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createWorkerEffects, type EffectData } from './effects/index.ts';
 import { startFailedSweeper, type FailedSweeper } from './effects/failed-sweeper.ts';
 import { createWorkerPoliteness } from './politeness/index.ts';
+import { createWorkerProxies, type TransportOptions } from './proxies/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
@@ -56,6 +57,8 @@ export interface QuarryWorkerOptions {
    * On by default; only tests of the fetcher itself turn it off.
    */
   ssrfGuard?: boolean;
+  /** TLS settings of the proxy transports (tests trust a private CA; the system's by default). */
+  proxyTransport?: TransportOptions;
 }
 
 export interface CloseOptions {
@@ -147,8 +150,9 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const stopped = new Promise<CriticalError | undefined>((resolve) => (resolveStopped = resolve));
 
   const handBackJob = createHandBack(broker, prefix);
+  const proxies = createWorkerProxies(config, { broker, prefix, logger, ...(options.proxyTransport ? { transportOptions: options.proxyTransport } : {}) });
   const pipeline = createJobPipeline({
-    fetcher, renderer, effects, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
+    fetcher, renderer, effects, politeness, proxies, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
   });
   const processor = createProcessor({
     pipeline, logger, handBack: handBack.signal, handBackJob,
@@ -227,7 +231,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     }
     await sweeper?.close();
     await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close(), artifactSweeper?.stop()]);
-    await guard?.close();
+    await Promise.all([guard?.close(), proxies.close()]);
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');
     return { handedBack };

@@ -19,6 +19,7 @@ import type { JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness/index.ts';
+import type { ProxyRouter } from '../proxies/proxy-router.ts';
 import type { JobEffects } from '../effects/job-effects.ts';
 import { withAdmission } from './acquire/admission.ts';
 import { fetchStage } from './fetch/fetch-stage.ts';
@@ -37,12 +38,14 @@ export interface JobPipelineOptions {
   outputs: readonly OutputDefinition[];
   /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
   politeness?: PolitenessGate;
+  /** Proxy pools and sticky sessions (worker/src/proxies/); every job direct when omitted. */
+  proxies?: ProxyRouter;
 }
 
 export type JobPipeline = (ctx: JobContext) => Promise<JobResult>;
 
 export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
-  const { fetcher, renderer, effects, outputs, politeness } = { ...options };
+  const { fetcher, renderer, effects, outputs, politeness, proxies } = { ...options };
   const loaders: Record<JobMode, Loader> = { http: fetchStage(fetcher), browser: renderStage(renderer) };
 
   return async function runJob(ctx) {
@@ -57,10 +60,21 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
     const produced = emptyOutputs();
-    const page = await withAdmission(politeness, ctx, (admission) => loaders[plan.mode]({
-      ctx, admission, fetchedAt,
-      ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
-    }));
+    // The proxy is chosen before admission (a Redis call must not hold the domain's slot) and
+    // settled inside it, so the gate sees what the proxy layer made of the error (a 429 as it was).
+    const route = await proxies?.route(ctx);
+    const page = await withAdmission(politeness, ctx, async (admission) => {
+      try {
+        const loaded = await loaders[plan.mode]({
+          ctx, admission, fetchedAt, ...(route ? { route } : {}),
+          ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
+        });
+        await route?.settle();
+        return loaded;
+      } catch (error) {
+        throw route ? await route.settle(error) : error;
+      }
+    });
     await runOutputs(plan.pageOutputs, page, ctx, produced);
     const durationMs = Math.round(performance.now() - started);
     const result: JobResult = {

@@ -8,6 +8,7 @@ import type { Page as BrowserPage } from 'puppeteer-core';
 import type { FetchedPage } from '../../http/http-fetcher.ts';
 import type { Admission } from '../acquire/admission.ts';
 import type { JobContext } from '../job-context.ts';
+import type { LoadRoute } from '../../proxies/proxy-router.ts';
 
 export interface Page {
   /** The URL that was requested. */
@@ -44,6 +45,8 @@ export interface LoadInput {
    * (`page.browser` set), for the outputs that need it. Its error ends the load.
    */
   whileLive?: (page: Page) => Promise<void>;
+  /** The proxy the job goes out through and its sticky session (worker/src/proxies/); direct when omitted. */
+  route?: LoadRoute;
 }
 
 /** Fetch or render: one per mode (pipeline/job-pipeline.ts picks it). */

@@ -10,10 +10,12 @@ import type { PageRenderer } from '../../browser/page-renderer.ts';
 import { browserRequestFor } from '../../request/browser-request.ts';
 import { isPlainRequest, requestSettings } from '../../request/request-settings.ts';
 import { pageOf, type Loader } from '../page/page.ts';
+import { InvalidJobError } from '../../errors/index.ts';
 
 export function renderStage(renderer: PageRenderer): Loader {
-  return async ({ ctx, admission, fetchedAt, whileLive }) => {
+  return async ({ ctx, admission, fetchedAt, whileLive, route }) => {
     const { url, waitFor } = ctx.options;
+    if (route?.transport) throw new InvalidJobError(['proxy: browser mode cannot use a proxy on this worker yet']);
     const settings = requestSettings(ctx.options);
     const plain = isPlainRequest(settings) && !settings.device && !settings.locale && !settings.timezone && !ctx.options.blockResources;
     const fetched = await renderer.render({
