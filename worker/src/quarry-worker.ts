@@ -118,6 +118,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     // Called only once jobs run, when `metrics` exists whatever its place in this function.
     onLaunch: (launches) => { if (launches > 1) metrics.browserRestarts.inc(); },
     onPagesOpen: (open) => metrics.browserPagesOpen.set(open),
+    ...(guard ? { openSlotNetwork: guard.openSlotNetwork } : {}),
   });
   const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
   const renderer = createPageRenderer({

@@ -14,6 +14,8 @@ import type { FetchedPage } from '../http/http-fetcher.ts';
 import type { BrowserPool } from './browser-pool.ts';
 import type { BrowserRequest } from '../request/browser-request.ts';
 import { applyEmulation, DEFAULT_EMULATION } from './page-emulation.ts';
+import type { UpstreamProxy } from '../security/guarded-proxy.ts';
+import { fromBrowserCookie } from '../request/cookie-jar.ts';
 
 /** Not needed to read a DOM, and roughly half of Chromium's CPU per page here. */
 export const DEFAULT_BLOCKED_RESOURCES: readonly ResourceType[] = ['image', 'font', 'media', 'stylesheet'];
@@ -70,6 +72,8 @@ export interface RenderOptions {
    * the gate, cookies set once admitted, resource types skipped, header/method/body overrides.
    */
   request?: BrowserRequest;
+  /** The job's proxy: the slot's network chains to it (after the SSRF guard's check) for this job. */
+  proxy?: UpstreamProxy;
 }
 
 export interface PageRenderer {
@@ -143,7 +147,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     interceptRequests(page, blocked, checkRequest, navigations, requests);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, request }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, request, proxy }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -174,6 +178,9 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       }
       // Every job sets the emulation it wants (the defaults when it asks for none): what the last job set ends here.
       await applyEmulation(page, request?.emulation ?? DEFAULT_EMULATION);
+      // Every job sets its route too: a slot never keeps the last job's proxy (or its connections).
+      if (proxy && !lease.network) throw new NavigationBlockedError(new Error('a proxy needs the slot networks of the SSRF guard\'s set-up'));
+      lease.network?.use(proxy);
       if (!admit) return;
       try {
         await admit();
@@ -208,6 +215,8 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       if (bytes > maxBodyBytes) throw new ResponseTooLargeError(maxBodyBytes);
       const fetched = { url, finalUrl: page.url(), status, contentType, headers, html, bytes, redirects: response.request().redirectChain().length };
       await whileLive?.(page, fetched);
+      // A sticky session keeps what the page's context holds now (cookies of every site it visited).
+      if (request?.keepCookies) request.keepCookies((await page.browserContext().cookies()).map(fromBrowserCookie));
       return fetched;
     };
 

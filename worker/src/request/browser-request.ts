@@ -15,6 +15,8 @@ export interface BrowserRequest {
   emulation: Emulation;
   cookies: CookieParam[];
   blocked: ReadonlySet<string>;
+  /** A sticky session: takes the context's cookies once the page is read. */
+  keepCookies?: ((cookies: StoredCookie[]) => void) | undefined;
   /** Overrides for one intercepted request of the job's page, or undefined to send it as it is. */
   overrides(request: HTTPRequest, mainFrameNavigation: boolean): ContinueRequestOverrides | undefined;
 }
@@ -27,7 +29,7 @@ export function toCookieParam(cookie: StoredCookie): CookieParam {
     : { ...base, domain: `.${cookie.domain}` };
 }
 
-export function browserRequestFor(url: string, settings: RequestSettings, session?: readonly StoredCookie[]): BrowserRequest {
+export function browserRequestFor(url: string, settings: RequestSettings, session?: readonly StoredCookie[], keepCookies?: (cookies: StoredCookie[]) => void): BrowserRequest {
   const target = new URL(url);
   const { userAgent, acceptLanguage, locale, timezone, device, method, body, headers } = settings;
   const emulated = userAgent !== undefined || acceptLanguage !== undefined || locale !== undefined || timezone !== undefined || device !== undefined;
@@ -38,7 +40,7 @@ export function browserRequestFor(url: string, settings: RequestSettings, sessio
   const extraHeaders = Object.entries(headers);
   let firstNavigation = method !== 'GET' || body !== undefined;
   return {
-    emulation, cookies, blocked: settings.blockResources,
+    emulation, cookies, blocked: settings.blockResources, keepCookies,
     overrides(request, mainFrameNavigation) {
       const post = firstNavigation && mainFrameNavigation && request.redirectChain().length === 0;
       let sameOrigin = false;

@@ -75,3 +75,12 @@ export async function createRunCookieJar(url: URL, cookies: readonly StoredCooki
     },
   };
 }
+
+/** A cookie as Puppeteer reads it from a browser context. */
+export function fromBrowserCookie(cookie: { name: string; value: string; domain: string; path: string; expires: number; secure?: boolean; httpOnly?: boolean }): StoredCookie {
+  const hostOnly = !cookie.domain.startsWith('.');
+  return {
+    name: cookie.name, value: cookie.value, domain: cookie.domain.replace(/^\./, ''), hostOnly, path: cookie.path,
+    expires: cookie.expires > 0 ? Math.floor(cookie.expires) : -1, secure: cookie.secure ?? false, httpOnly: cookie.httpOnly ?? false,
+  };
+}
