@@ -15,6 +15,7 @@ import { checkFetchOptions, fetchOptionsShape } from './fetch-options.ts';
 import { checkFormatOptions, formatOptionsShape } from './format-options.ts';
 import { checkRequestOptions, requestOptionsShape } from './request-options.ts';
 import { proxyOptionsShape } from './proxy-options.ts';
+import { actionOptionsShape, checkActionOptions } from './action-options.ts';
 
 export const scrapeOptionsShape = {
   ...fetchOptionsShape,
@@ -22,6 +23,7 @@ export const scrapeOptionsShape = {
   ...formatOptionsShape,
   ...requestOptionsShape,
   ...proxyOptionsShape,
+  ...actionOptionsShape,
 };
 
 const shapeForTypes = z.strictObject(scrapeOptionsShape);
@@ -30,7 +32,7 @@ export type ScrapeOptionsInput = z.input<typeof shapeForTypes>;
 /** Validated options with defaults applied. */
 export type ScrapeOptions = z.output<typeof shapeForTypes>;
 
-const CHECKS = [checkFetchOptions, checkFormatOptions, checkRequestOptions] as const;
+const CHECKS = [checkFetchOptions, checkFormatOptions, checkRequestOptions, checkActionOptions] as const;
 
 /** Every cross-field rule of the scrape options, in group order. */
 export const checkScrapeOptions: ScrapeOptionsCheck<ScrapeOptions> = (options, ctx) => {
@@ -46,4 +48,5 @@ export { checkFetchOptions, fetchOptionsShape, jobModeSchema, type JobMode } fro
 export * from './format-options.ts';
 export * from './request-options.ts';
 export * from './proxy-options.ts';
+export * from './action-options.ts';
 export { cssSelectorSchema, isStreamableSelector, narrowingSelectorSchema } from './selectors.ts';

@@ -74,6 +74,8 @@ export interface RenderOptions {
   request?: BrowserRequest;
   /** The job's proxy: the slot's network chains to it (after the SSRF guard's check) for this job. */
   proxy?: UpstreamProxy;
+  /** Runs on the loaded page before its DOM is read (the job's browser actions, worker/src/actions/). */
+  beforeRead?: (page: Page) => Promise<void>;
 }
 
 export interface PageRenderer {
@@ -147,7 +149,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     interceptRequests(page, blocked, checkRequest, navigations, requests);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, request, proxy }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, request, proxy, beforeRead }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -209,6 +211,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
         // Best effort: a page that never goes quiet (polling, streaming) is read as it is.
         await page.waitForNetworkIdle({ idleTime: settleMs, timeout: Math.min(remaining(), settleMs * 10) }).catch(() => undefined);
       }
+      await beforeRead?.(page);
       const contentType = headers['content-type'] ?? null;
       const html = isHtmlContentType(contentType) ? await page.content() : null;
       const bytes = html ? Buffer.byteLength(html) : 0;

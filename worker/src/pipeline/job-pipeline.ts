@@ -28,6 +28,7 @@ import { emptyOutputs, runOutputs, type OutputDefinition } from './outputs/index
 import type { Loader } from './page/page.ts';
 import { renderStage } from './render/render-stage.ts';
 import { planRequest } from './request/request-plan.ts';
+import { runActions } from '../actions/run-actions.ts';
 
 export interface JobPipelineOptions {
   fetcher: HttpFetcher;
@@ -67,6 +68,14 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
       try {
         const loaded = await loaders[plan.mode]({
           ctx, admission, fetchedAt, ...(route ? { route } : {}),
+          // Browser actions run on the loaded page before its DOM is read, so every output sees what they left.
+          ...(request.actions ? {
+            beforeRead: async (browserPage) => {
+              const done = await runActions(browserPage, request.actions!, () => ctx.deadline.remainingMs());
+              produced.result.actions = done.result;
+              produced.artifacts.push(...done.artifacts);
+            },
+          } : {}),
           ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
         });
         await route?.settle();

@@ -47,6 +47,8 @@ export interface LoadInput {
   whileLive?: (page: Page) => Promise<void>;
   /** The proxy the job goes out through and its sticky session (worker/src/proxies/); direct when omitted. */
   route?: LoadRoute;
+  /** Render stage only: runs on the loaded page before its DOM is read (browser actions). */
+  beforeRead?: (page: BrowserPage) => Promise<void>;
 }
 
 /** Fetch or render: one per mode (pipeline/job-pipeline.ts picks it). */

@@ -13,7 +13,7 @@ import { isPlainRequest, requestSettings } from '../../request/request-settings.
 import { pageOf, type Loader } from '../page/page.ts';
 
 export function renderStage(renderer: PageRenderer): Loader {
-  return async ({ ctx, admission, fetchedAt, whileLive, route }) => {
+  return async ({ ctx, admission, fetchedAt, whileLive, route, beforeRead }) => {
     const { url, waitFor } = ctx.options;
     const settings = requestSettings(ctx.options);
     const session = route?.session;
@@ -22,6 +22,7 @@ export function renderStage(renderer: PageRenderer): Loader {
       url, waitFor, timeoutMs: ctx.deadline.timeoutMs, signal: ctx.signal, admit: admission.admit,
       ...(plain ? {} : { request: browserRequestFor(url, settings, session?.cookies, session ? (cookies) => route!.keepCookies(cookies) : undefined) }),
       ...(route?.transport ? { proxy: route.transport } : {}),
+      ...(beforeRead ? { beforeRead } : {}),
       ...(admission.hop ? { onNavigation: admission.hop } : {}),
       ...(whileLive ? { whileLive: (browser, live) => whileLive({ ...pageOf(live, fetchedAt), browser }) } : {}),
     });

@@ -1,0 +1,84 @@
+/**
+ * @module test/worker/actions
+ * Browser actions through a real worker and real Chromium, on pages that need each of them: a
+ * "load more" button, a form, infinite scroll and a value computed by script; a screenshot and
+ * scrapes along the way; a failing action fails the job with its index and reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRequestInput } from '../../shared/job-schema.ts';
+import { resultKey } from '../../shared/keys.ts';
+import { startActionSite, type ActionSite } from '../support/action-pages.ts';
+import { HOST_A, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+let site: ActionSite;
+
+beforeAll(async () => {
+  [h, site] = await Promise.all([startHarness(), startActionSite(HOST_A)]);
+  await h.startWorker({ browserPages: 1 });
+});
+afterAll(async () => {
+  await Promise.all([h?.close(), site?.close()]);
+});
+
+async function run(input: Partial<JobRequestInput>) {
+  const job = await h.add({ mode: 'browser', url: site.url('/more'), attempts: 1, ...input } as JobRequestInput);
+  const done = await h.settled(job, ['completed', 'failed'], 30_000);
+  const stored = await h.resultClient.get(resultKey(h.prefix, job.id!));
+  return { job: done, state: await done.getState(), result: stored ? JSON.parse(stored) : undefined };
+}
+
+describe('browser actions', () => {
+  it('clicks "load more" until the list is complete, and the outputs see the result', async () => {
+    const { state, result } = await run({
+      url: site.url('/more'), extract: { 'items[]': '.item' },
+      actions: [
+        { type: 'click', selector: '#more' }, { type: 'wait', selector: '.item:nth-child(4)' },
+        { type: 'click', selector: '#more' }, { type: 'wait', selector: '.item:nth-child(6)' }, { type: 'scrape' },
+      ],
+    });
+    expect(state).toBe('completed');
+    expect(result.extract.items).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(result.actions.scrapes).toHaveLength(1);
+    expect(result.actions.scrapes[0].html).not.toContain('id="more"');
+  });
+
+  it('fills and submits a form', async () => {
+    const { result } = await run({
+      url: site.url('/form'), extract: { greeting: '#greeting' },
+      actions: [{ type: 'write', selector: '#name', text: 'Ada' }, { type: 'press', key: 'Enter' }, { type: 'wait', milliseconds: 50 }],
+    });
+    expect(result.extract.greeting).toBe('Hello, Ada');
+  });
+
+  it('scrolls an infinite feed to load more posts, and screenshots it', async () => {
+    const { result } = await run({
+      url: site.url('/scroll'), extract: { 'posts[]': '.post' },
+      actions: [{ type: 'scroll', direction: 'down' }, { type: 'scroll', direction: 'down' }, { type: 'scroll', direction: 'down' }, { type: 'screenshot', fullPage: true }],
+    });
+    expect(result.extract.posts.length).toBeGreaterThanOrEqual(10); // 5 before any scroll
+    expect(result.actions.screenshots).toEqual(['action-3.png']);
+  });
+
+  it('returns what a script computes', async () => {
+    const { result } = await run({
+      url: site.url('/computed'),
+      actions: [{ type: 'executeJavascript', script: "return Number(document.getElementById('a').textContent) * Number(document.getElementById('b').textContent);" }, { type: 'executeJavascript', script: 'return { title: document.title };' }],
+    });
+    expect(result.actions.javascriptReturns).toEqual([{ type: 'number', value: 42 }, { type: 'object', value: { title: 'actions' } }]);
+  });
+
+  it('fails the job with the action\'s index and reason, without a retry', async () => {
+    const { state, job } = await run({ url: site.url('/more'), attempts: 3, actions: [{ type: 'wait', milliseconds: 10 }, { type: 'click', selector: '#nope' }] });
+    expect(state).toBe('failed');
+    expect(job.failedReason).toBe("action 1 (click '#nope'): no element matches");
+    expect(job.attemptsMade).toBe(1);
+  });
+
+  it('retries an action whose wait ran out of time, as a timeout', async () => {
+    const { state, job } = await run({ url: site.url('/more'), attempts: 2, actions: [{ type: 'wait', selector: '#never', milliseconds: 200 }] });
+    expect(state).toBe('failed');
+    expect(job.failedReason).toBe("action 0 (wait '#never'): timed out");
+    expect(job.attemptsMade).toBe(2);
+  });
+});
