@@ -2,7 +2,8 @@
  * @module test/support/action-pages
  * Pages that need browser actions: `/more` (a "load more" button adds items), `/form` (type a
  * name, press Enter, the page greets it), `/scroll` (items added as the page is scrolled to its
- * end), `/computed` (a value only a script can compute).
+ * end), `/computed` (a value only a script can compute), `/link` (a link the click follows to
+ * `/computed`), `/csp` (a Content-Security-Policy that forbids eval and inline scripts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,12 @@ const PAGES: Record<string, string> = {
 function add() { for (let i = 0; i < 5; i++) { const d = document.createElement('div'); d.className = 'post'; d.style.height = '400px'; d.textContent = 'post ' + (++loaded); feed.append(d); } }
 add(); window.addEventListener('scroll', () => { if (window.innerHeight + window.scrollY >= document.body.scrollHeight - 50 && loaded < 20) add(); });</script>`,
   '/computed': `<p id="a">21</p><p id="b">2</p>`,
+  '/link': `<a id="next" href="/computed">next</a>`,
+  '/csp': `<p id="a">21</p>`,
+};
+
+const HEADERS: Record<string, Record<string, string>> = {
+  '/csp': { 'content-security-policy': "script-src 'none'" },
 };
 
 export interface ActionSite {
@@ -28,9 +35,10 @@ export interface ActionSite {
 
 export async function startActionSite(host: string): Promise<ActionSite> {
   const server: Server = createServer((req, res) => {
-    const body = PAGES[new URL(req.url ?? '/', 'http://x').pathname];
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body = PAGES[path];
     if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>actions</title></head><body>${body}</body></html>`);
+    res.writeHead(200, { 'content-type': 'text/html', ...HEADERS[path] }).end(`<!doctype html><html><head><title>actions</title></head><body>${body}</body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;

@@ -2,7 +2,9 @@
  * @module test/worker/actions
  * Browser actions through a real worker and real Chromium, on pages that need each of them: a
  * "load more" button, a form, infinite scroll and a value computed by script; a screenshot and
- * scrapes along the way; a failing action fails the job with its index and reason.
+ * scrapes along the way; a click that follows a link; a script on a page whose CSP forbids eval;
+ * a failing action fails the job with its index and reason; a script that never returns is
+ * bounded by the job's deadline and its page is not reused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRequestInput } from '../../shared/job-schema.ts';
@@ -66,6 +68,45 @@ describe('browser actions', () => {
       actions: [{ type: 'executeJavascript', script: "return Number(document.getElementById('a').textContent) * Number(document.getElementById('b').textContent);" }, { type: 'executeJavascript', script: 'return { title: document.title };' }],
     });
     expect(result.actions.javascriptReturns).toEqual([{ type: 'number', value: 42 }, { type: 'object', value: { title: 'actions' } }]);
+  });
+
+  it('follows a link a click navigates to, and reads the page it led to', async () => {
+    const { state, result } = await run({
+      url: site.url('/link'), extract: { a: '#a' },
+      actions: [{ type: 'click', selector: '#next' }, { type: 'executeJavascript', script: "return document.getElementById('b').textContent;" }],
+    });
+    expect(state).toBe('completed');
+    expect(result.finalUrl).toBe(site.url('/computed'));
+    expect(result.extract.a).toBe('21');
+    expect(result.actions.javascriptReturns).toEqual([{ type: 'string', value: '2' }]);
+  });
+
+  it('runs a script on a page whose Content-Security-Policy forbids eval', async () => {
+    const { state, result } = await run({ url: site.url('/csp'), actions: [{ type: 'executeJavascript', script: "return document.getElementById('a').textContent + '!';" }] });
+    expect(state).toBe('completed');
+    expect(result.actions.javascriptReturns).toEqual([{ type: 'string', value: '21!' }]);
+  });
+
+  it('fails a script that throws or does not parse, without a retry', async () => {
+    const threw = await run({ url: site.url('/computed'), attempts: 2, actions: [{ type: 'executeJavascript', script: "throw new Error('boom');" }] });
+    expect(threw.state).toBe('failed');
+    expect(threw.job.failedReason).toBe('action 0 (executeJavascript): the script threw Error: boom');
+    expect(threw.job.attemptsMade).toBe(1);
+    const unparsable = await run({ url: site.url('/computed'), attempts: 2, actions: [{ type: 'executeJavascript', script: 'return (;' }] });
+    expect(unparsable.state).toBe('failed');
+    expect(unparsable.job.failedReason).toMatch(/^action 0 \(executeJavascript\): the script could not run: SyntaxError/);
+    expect(unparsable.job.attemptsMade).toBe(1);
+  });
+
+  it('ends a script that never returns at the job\'s deadline, and the next job gets a working page', async () => {
+    const started = Date.now();
+    const { state, job } = await run({ url: site.url('/computed'), timeoutMs: 2_000, actions: [{ type: 'executeJavascript', script: 'while (true) {}' }] });
+    expect(state).toBe('failed');
+    expect(job.failedReason).toBe('action 0 (executeJavascript): timed out');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const next = await run({ url: site.url('/computed'), extract: { a: '#a' } });
+    expect(next.state).toBe('completed');
+    expect(next.result.extract.a).toBe('21');
   });
 
   it('fails the job with the action\'s index and reason, without a retry', async () => {

@@ -1,11 +1,12 @@
 /**
  * @module worker/actions/scroll
  * `{type: "scroll", direction, selector?}`: scrolls the page (or the element) by one screen,
- * then gives the page a moment to react (infinite scroll loads on the scroll event).
+ * then lets the page settle (infinite scroll fetches the next results on the scroll event).
  */
-import { requireElement, type ActionRunner } from './define-action.ts';
+import { requireElement, settle, type ActionRunner } from './define-action.ts';
 
-export const scrollAction: ActionRunner<'scroll'> = async (action, { page, remainingMs }) => {
+export const scrollAction: ActionRunner<'scroll'> = async (action, state) => {
+  const { page } = state;
   const sign = action.direction === 'up' ? -1 : 1;
   if (action.selector !== undefined) {
     const element = await requireElement(page, action.selector);
@@ -13,6 +14,5 @@ export const scrollAction: ActionRunner<'scroll'> = async (action, { page, remai
   } else {
     await page.evaluate((s) => window.scrollBy(0, s * window.innerHeight), sign);
   }
-  // Whatever the scroll started (a fetch of the next results) gets to finish, briefly.
-  await page.waitForNetworkIdle({ idleTime: 100, timeout: Math.min(2_000, remainingMs()) }).catch(() => undefined);
+  await settle(state);
 };
