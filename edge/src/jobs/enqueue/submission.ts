@@ -38,7 +38,8 @@ async function dedupeId(config: EdgeConfig, submission: Submission): Promise<str
   // The request's own fields (method, body, headers, cookies, device, …) only when set, so a plain GET keeps its id.
   const asked = requestWork(request);
   const plain = asked.every((value, index) => value === null || (index === 0 && value === 'GET'));
-  const work = JSON.stringify([`tenant:${submission.tenant.name}`, request.mode, canonical, request.extract, request.waitFor ?? null, ...(plain ? [] : [asked])]);
+  // Browser actions change the page read (a click loads more): another list is other work.
+  const work = JSON.stringify([`tenant:${submission.tenant.name}`, request.mode, canonical, request.extract, request.waitFor ?? null, ...(plain ? [] : [asked]), ...(request.actions ? [request.actions] : [])]);
   return `u-${toHex(await sha256(work)).slice(0, 32)}`;
 }
 
