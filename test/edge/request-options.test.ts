@@ -60,10 +60,31 @@ describe('request options on POST /v1/jobs', () => {
     const edge = edgeHarness();
     const doc = await (await edge.request('GET', '/openapi.json', { auth: null })).json<{ paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { description?: string }> } }> } } }> }>();
     const properties = doc.paths['/v1/jobs']!.post!.requestBody.content['application/json']!.schema.properties;
-    for (const field of ['method', 'body', 'headers', 'cookies', 'userAgent', 'locale', 'timezone', 'device', 'blockResources']) {
+    for (const field of ['method', 'body', 'headers', 'cookies', 'userAgent', 'locale', 'timezone', 'device', 'blockResources', 'proxy']) {
       expect(properties[field], field).toBeDefined();
       expect(JSON.stringify(properties[field]), field).toMatch(/"description"/);
     }
     expect(JSON.stringify(properties.headers)).toContain('X-Api-Key');
+  });
+
+  it('names a bad proxy choice in a job and in a domain default, and stores a good one', async () => {
+    const edge = edgeHarness();
+    const bad = async (proxy: unknown) => {
+      const res = await edge.request('POST', '/v1/jobs', { body: { url: 'https://example.com/p', proxy } });
+      expect(res.status, JSON.stringify(proxy)).toBe(400);
+      return (await res.json<Problem>()).errors;
+    };
+    expect(await bad('direct')).toEqual([{ path: 'proxy', message: expect.stringMatching(/must be "none", "auto" or \{"pool"/) }]);
+    expect((await bad({ pool: 'none' }))[0]!.message).toMatch(/not pool names/);
+    expect((await bad({ pool: 'dc', session: 'a b' }))[0]).toEqual({ path: 'proxy.session', message: expect.stringMatching(/session key/) });
+    expect(await edge.keys()).toEqual([]);
+    const res = await edge.request('POST', '/v1/jobs', { body: { url: 'https://example.com/p', proxy: { pool: 'dc', session: 'cart-1' } } });
+    expect(res.status).toBe(202);
+    const { id } = await res.json<{ id: string }>();
+    const data = JSON.parse((await edge.broker.hget<string>(`${edge.prefix}:scrape:${id}`, 'data'))!) as { request: Record<string, unknown> };
+    expect(data.request.proxy).toEqual({ pool: 'dc', session: 'cart-1' });
+    const domain = await edge.request('PUT', '/v1/domains/example.com/limits', { body: { proxy: { pool: 'dc', session: 'shared' } } });
+    expect(domain.status).toBe(400);
+    expect(JSON.stringify(await domain.json())).toContain('proxy');
   });
 });
