@@ -87,11 +87,13 @@ describe('browser actions', () => {
     expect(result.actions.javascriptReturns).toEqual([{ type: 'string', value: '21!' }]);
   });
 
-  it('fails a script that throws or does not parse, without a retry', async () => {
+  it('fails a script that throws, returns too much or does not parse, without a retry', async () => {
     const threw = await run({ url: site.url('/computed'), attempts: 2, actions: [{ type: 'executeJavascript', script: "throw new Error('boom');" }] });
     expect(threw.state).toBe('failed');
     expect(threw.job.failedReason).toBe('action 0 (executeJavascript): the script threw Error: boom');
     expect(threw.job.attemptsMade).toBe(1);
+    const huge = await run({ url: site.url('/computed'), attempts: 2, actions: [{ type: 'executeJavascript', script: "return 'x'.repeat(100000);" }] });
+    expect(huge.job.failedReason).toBe('action 0 (executeJavascript): the script returned more than 65536 characters of JSON');
     const unparsable = await run({ url: site.url('/computed'), attempts: 2, actions: [{ type: 'executeJavascript', script: 'return (;' }] });
     expect(unparsable.state).toBe('failed');
     expect(unparsable.job.failedReason).toMatch(/^action 0 \(executeJavascript\): the script could not run: SyntaxError/);
