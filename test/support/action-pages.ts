@@ -3,7 +3,8 @@
  * Pages that need browser actions: `/more` (a "load more" button adds items), `/form` (type a
  * name, press Enter, the page greets it), `/scroll` (items added as the page is scrolled to its
  * end), `/computed` (a value only a script can compute), `/link` (a link the click follows to
- * `/computed`), `/csp` (a Content-Security-Policy that forbids eval and inline scripts).
+ * `/computed`), `/csp` (a Content-Security-Policy that forbids eval and inline scripts), `/tall`
+ * (40,000 px high) and `/big` (about 3 MB of HTML).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,8 @@ add(); window.addEventListener('scroll', () => { if (window.innerHeight + window
   '/computed': `<p id="a">21</p><p id="b">2</p>`,
   '/link': `<a id="next" href="/computed">next</a>`,
   '/csp': `<p id="a">21</p>`,
+  '/tall': `<div style="height: 40000px; background: linear-gradient(red, blue)">tall</div>`,
+  '/big': `<div style="display: none">${'x'.repeat(3 * 1024 * 1024)}</div>`,
 };
 
 const HEADERS: Record<string, Record<string, string>> = {
