@@ -4,7 +4,8 @@
  * worker with ONE page slot, job 1 leaves cookies, storage, IndexedDB, Cache Storage, a service
  * worker, an HTTP-cached script and window.name behind; job 2 on the same page sees none of it.
  * The request options too: after a job with headers, cookies, a POST body, its own user agent,
- * locale, time zone and the mobile device, the next job's request and page are the plain job's.
+ * locale, time zone and the mobile device, the next job's request and page are the plain job's;
+ * after a job whose browser actions set storage, a cookie and window.name, the next job sees none.
  * Also: the page's hooks (the SSRF guard) are installed once per page, and a failed install is
  * never bypassed by reuse.
  */
@@ -117,6 +118,23 @@ describe('browser page reuse, isolation between jobs', () => {
 
     it('job 2 gets none of job 1\'s headers, cookies, method, user agent, locale, time zone or device', async () => {
       await expectRequestOptionsReset();
+      expect(worker.browserPool.launches()).toBe(1);
+    });
+
+    it('job 2 sees nothing job 1\'s browser actions left: storage, cookies, window.name, scroll', async () => {
+      const job = await h.add({
+        url: site.url('/get'), mode: 'browser', waitFor: '#done', attempts: 1,
+        actions: [
+          { type: 'executeJavascript', script: "localStorage.setItem('secret', 'job1'); sessionStorage.setItem('secret', 'job1'); document.cookie = 'secret=job1'; window.name = 'job1'; document.body.style.height = '5000px';" },
+          { type: 'scroll', direction: 'down' },
+          { type: 'executeJavascript', script: 'return [localStorage.getItem(\'secret\'), document.cookie, window.name, window.scrollY > 0];' },
+        ],
+      });
+      const done = await h.settled(job, ['completed', 'failed'], 30_000);
+      expect(done.failedReason).toBeUndefined();
+      // Job 1's actions really left it all behind, or the comparison below proves nothing.
+      expect(JSON.parse((await h.resultClient.get(resultKey(h.prefix, job.id!)))!).actions.javascriptReturns[1]).toEqual({ type: 'array', value: ['job1', 'secret=job1', 'job1', true] });
+      expect(await render('/get')).toMatchObject(EMPTY_STATE);
       expect(worker.browserPool.launches()).toBe(1);
     });
 
