@@ -15,7 +15,7 @@ const PAGES: Record<string, string> = {
   for (let i = 0; i < 2; i++) { const li = document.createElement('li'); li.className = 'item'; li.textContent = String(++n); document.getElementById('items').append(li); }
   if (n >= 6) document.getElementById('more').remove();
 }, 50);</script>`,
-  '/form': `<form id="f"><input id="name" name="name"></form><p id="greeting"></p>
+  '/form': `<form id="f"><input id="name" name="name"><button id="hidden" style="display: none">hidden</button></form><p id="greeting"></p>
 <script>document.getElementById('f').onsubmit = (e) => { e.preventDefault(); document.getElementById('greeting').textContent = 'Hello, ' + document.getElementById('name').value; };</script>`,
   '/scroll': `<div id="feed"></div><script>let loaded = 0; const feed = document.getElementById('feed');
 function add() { for (let i = 0; i < 5; i++) { const d = document.createElement('div'); d.className = 'post'; d.style.height = '400px'; d.textContent = 'post ' + (++loaded); feed.append(d); } }

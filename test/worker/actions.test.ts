@@ -118,6 +118,15 @@ describe('browser actions', () => {
     expect(job.attemptsMade).toBe(1);
   });
 
+  it('fails an unknown key and a hidden element as final, naming the action', async () => {
+    const key = await run({ url: site.url('/form'), attempts: 2, actions: [{ type: 'press', key: 'NoSuchKey' }] });
+    expect(key.job.failedReason).toBe('action 0 (press \'NoSuchKey\'): unknown key "NoSuchKey"');
+    expect(key.job.attemptsMade).toBe(1);
+    const hidden = await run({ url: site.url('/form'), attempts: 2, actions: [{ type: 'click', selector: '#hidden' }] });
+    expect(hidden.job.failedReason).toBe("action 0 (click '#hidden'): the element is not visible or cannot be clicked");
+    expect(hidden.job.attemptsMade).toBe(1);
+  });
+
   it('retries an action whose wait ran out of time, as a timeout', async () => {
     const { state, job } = await run({ url: site.url('/more'), attempts: 2, actions: [{ type: 'wait', selector: '#never', milliseconds: 200 }] });
     expect(state).toBe('failed');
