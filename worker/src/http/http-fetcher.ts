@@ -34,9 +34,10 @@ export interface FetchOptions {
   urlChecked?: boolean;
   /**
    * Called before each redirect hop is requested, after `checkUrl` (the politeness gate's
-   * robots.txt and per-domain slot of the hop's site); its errors end the fetch unchanged.
+   * robots.txt and per-domain slot of the hop's site), with the status of the redirect that
+   * led there; its errors end the fetch unchanged (a crawl stops there: its redirects are links).
    */
-  onRedirect?: (url: URL) => Promise<void>;
+  onRedirect?: (url: URL, status: number) => Promise<void>;
 }
 
 export interface FetchedPage {
@@ -98,10 +99,11 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
     };
 
     let current = new URL(url);
+    let redirectStatus = 0;
     for (let redirects = 0; ; redirects++) {
       // Redirect hops are always checked (the dispatcher checks every connection besides).
       if (redirects > 0 || !urlChecked) await checkUrl?.(current);
-      if (redirects > 0) await onRedirect?.(current);
+      if (redirects > 0) await onRedirect?.(current, redirectStatus);
       if (combined.aborted) throw translate(combined.reason);
       let response: Dispatcher.ResponseData;
       try {
@@ -114,6 +116,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
         await body.dump().catch(() => undefined);
         if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects);
         current = redirectTarget(header(responseHeaders, 'location'), current);
+        redirectStatus = status;
         continue;
       }
       if (status >= 400) {
