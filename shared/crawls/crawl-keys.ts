@@ -59,3 +59,13 @@ export const SEEN_PER_BUCKET = 100;
 export function seenBuckets(maxDiscovered: number): number {
   return Math.max(1, Math.ceil(maxDiscovered / SEEN_PER_BUCKET));
 }
+
+/** BullMQ job name of a `POST /v1/map` job; its answer goes to `mapResultKey` in the result store. */
+export const MAP_JOB = 'map';
+
+/** Result store: a map job's answer (JSON), kept briefly: the edge is waiting for it. */
+export function mapResultKey(prefix: string, jobId: string): string {
+  return `${prefix}:map:${jobId}`;
+}
+
+export const MAP_RESULT_TTL_SECONDS = 3600;

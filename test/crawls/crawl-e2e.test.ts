@@ -161,6 +161,20 @@ describe('crawl end to end (2 workers)', () => {
     expect(Math.max(...pages.pages.map((page) => page.depth))).toBe(1);
   });
 
+  it('maps a site from its start page and sitemaps (index, gzipped child) without scraping them', async () => {
+    const response = await edge.post('/v1/map', { url: site.url(HOSTS[1]!, '/p/0'), limit: 100 });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const answer = (await response.json()) as { links: string[]; count: number; sources: { page: number; sitemap: number } };
+    const paths = answer.links.map((link) => new URL(link).pathname);
+    expect(paths).toEqual(expect.arrayContaining(['/p/0', '/p/1', '/orphan/0', '/orphan/4']));
+    expect(answer.sources.sitemap).toBe(5); // the five orphans (p/0 came from the page first)
+    expect(answer.links.every((link) => new URL(link).hostname === HOSTS[1])).toBe(true);
+    expect(paths.some((path) => path.startsWith('/blocked/'))).toBe(false);
+    expect(answer.links.some((link) => link.includes('#') || link.includes('utm_'))).toBe(false);
+    // One page fetched (the start page); the rest came from links and sitemaps.
+    expect(site.pageRequests().map((entry) => entry.path)).toEqual(['/p/0']);
+  });
+
   it('fails a crawl with sitemap "only" when no sitemap lists a URL', async () => {
     const id = await startCrawl({ url: site.url(HOSTS[0]!, '/p/0'), sitemap: 'only' });
     const done = await finished(id);

@@ -138,7 +138,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
   });
   const crawls = createWorkerCrawls({
-    broker, results, prefix, resultTtlSeconds: config.resultTtlSeconds, callbacks, gate: politeness, userAgent: config.userAgent,
+    broker, results, prefix, resultTtlSeconds: config.resultTtlSeconds, callbacks, fetcher, gate: politeness, userAgent: config.userAgent,
     ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
   });
   const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks, crawls });

@@ -2,22 +2,24 @@
  * @module worker/crawls
  * The worker's side of crawls (docs/crawls.md): the crawl effect that records a finished page
  * and hands its links to the crawl (crawl-effect.ts), the seed job that admits seeds and
- * sitemap URLs (crawl-seed.ts), and the recall rule for a crawl's page: a stored result is
+ * sitemap URLs (crawl-seed.ts), the map job of POST /v1/map (map-job.ts), and the recall rule for a crawl's page: a stored result is
  * reused only once the crawl has recorded the page, since its links exist only in the page.
  */
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
-import { CRAWL_SEED_JOB } from '../../../shared/crawls/index.ts';
+import { CRAWL_SEED_JOB, MAP_JOB } from '../../../shared/crawls/index.ts';
 import type { CallbackQueue } from '../callbacks/callback-worker.ts';
 import type { EffectData } from '../effects/define-effect.ts';
 import { InvalidJobError } from '../errors/index.ts';
+import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness/index.ts';
 import type { OtherJob } from '../processor.ts';
 import { crawlEffect } from './crawl-effect.ts';
 import { createCrawlEvents } from './crawl-events.ts';
 import { createCrawlSeeder } from './crawl-seed.ts';
 import { createCrawlStore, type CrawlStore } from './crawl-store.ts';
+import { createMapJob } from './map-job.ts';
 
 export interface WorkerCrawlsOptions {
   broker: Redis;
@@ -26,6 +28,8 @@ export interface WorkerCrawlsOptions {
   /** The results' TTL: page records live as long. */
   resultTtlSeconds: number;
   callbacks: CallbackQueue;
+  /** The HTTP fetcher (with the SSRF guard): POST /v1/map fetches its start page with it. */
+  fetcher: HttpFetcher;
   gate?: PolitenessGate;
   userAgent: string;
   dispatcher?: Dispatcher;
@@ -64,6 +68,12 @@ export function createWorkerCrawls(options: WorkerCrawlsOptions): WorkerCrawls {
     async mayRecall(data) {
       return data?.crawl ? store.pageDone(data.crawl.id, data.crawl.n) : true;
     },
-    jobs: { [CRAWL_SEED_JOB]: seedJob },
+    jobs: {
+      [CRAWL_SEED_JOB]: seedJob,
+      [MAP_JOB]: createMapJob({
+        fetcher: options.fetcher, results, prefix, userAgent: options.userAgent,
+        ...(gate ? { gate } : {}), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}), ...(options.checkUrl ? { checkUrl: options.checkUrl } : {}),
+      }),
+    },
   };
 }
