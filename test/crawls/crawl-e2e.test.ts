@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { verifyQuarry } from '../../shared/webhook-signature.ts';
 import { startCrawlSite, expectedCrawl, type CrawlSite } from '../support/crawl-site.ts';
+import { run } from '../cli/capture-io.ts';
 import { edgeClient, type EdgeClient } from '../support/edge-client.ts';
 import { startWorkerStack, type WorkerStack } from '../support/worker-stack.ts';
 
@@ -173,6 +174,23 @@ describe('crawl end to end (2 workers)', () => {
     expect(answer.links.some((link) => link.includes('#') || link.includes('utm_'))).toBe(false);
     // One page fetched (the start page); the rest came from links and sitemaps.
     expect(site.pageRequests().map((entry) => entry.path)).toEqual(['/p/0']);
+  });
+
+  it('the CLI: quarry crawl <url> --limit --depth --wait, then quarry crawl pages <id> --jsonl', async () => {
+    const env = { QUARRY_URL: ws.stack.edge!.url, QUARRY_API_KEY: ws.apiKey };
+    const started = await run(['crawl', site.url(HOSTS[0]!, '/p/0'), '--limit', '6', '--depth', '2', '--sitemap', 'skip', '--wait', '--json'], { env });
+    expect(started.code, started.stderr).toBe(0);
+    const final = JSON.parse(started.stdout) as CrawlView & { id: string };
+    expect(final).toMatchObject({ status: 'completed', accepted: 6 });
+    expect(started.stderr).toMatch(/progress: \d+\/\d+ pages/);
+    const pages = await run(['crawl', 'pages', final.id, '--jsonl'], { env });
+    expect(pages.code, pages.stderr).toBe(0);
+    const lines = pages.stdout.trim().split('\n').map((line) => JSON.parse(line) as { n: number; status: string });
+    expect(lines).toHaveLength(6);
+    expect(new Set(lines.map((line) => line.n)).size).toBe(6);
+    const bad = await run(['crawl', site.url(HOSTS[0]!, '/p/0'), '--include', '(a)\\1'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/includePaths\.0/);
   });
 
   it('fails a crawl with sitemap "only" when no sitemap lists a URL', async () => {
