@@ -193,6 +193,17 @@ describe('crawl end to end (2 workers)', () => {
     expect(bad.stderr).toMatch(/includePaths\.0/);
   });
 
+  it('finds links in the rendered DOM in browser mode (resolved against <base>), not in http mode', async () => {
+    const seed = site.url(HOSTS[0]!, '/js/4');
+    const browser = await finished(await startCrawl({ url: seed, maxDepth: 1, sitemap: 'skip', scrape: { mode: 'browser' } }));
+    expect(browser.status).toBe('completed');
+    expect(site.pageRequests().filter((entry) => entry.host === HOSTS[0]).map((entry) => entry.path).sort()).toEqual(['/js/4', '/p/5']);
+    site.log.splice(0);
+    const http = await finished(await startCrawl({ url: seed, maxDepth: 1, sitemap: 'skip' }));
+    expect(http).toMatchObject({ status: 'completed', accepted: 1 });
+    expect(site.pageRequests().map((entry) => entry.path)).toEqual(['/js/4']);
+  });
+
   it('fails a crawl with sitemap "only" when no sitemap lists a URL', async () => {
     const id = await startCrawl({ url: site.url(HOSTS[0]!, '/p/0'), sitemap: 'only' });
     const done = await finished(id);

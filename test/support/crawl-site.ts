@@ -12,7 +12,8 @@
  *   `excludePaths`), `/blocked/k` (robots.txt disallows `/blocked/`), `/missing/k` (404), on page
  *   1 `/go/<m>` (302 to a page that is also linked directly: a redirect into scope) and on page
  *   2 `/out` (302 to an outside host: a redirect out of scope).
- * With `traps`, the second host's robots.txt names `/sitemap-index.xml`, an index of
+ * With `traps`, `/js/<k>` has one link, inserted by a script and relative to `<base href="/p/">`
+ * (only a browser finds it: /p/<k+1>), and the second host's robots.txt names `/sitemap-index.xml`, an index of
  * `/sitemap-a.xml` and a gzipped `/sitemap-b.xml.gz`, which list `/orphan/<i>` pages no page
  * links to (each links back to `/p/0`).
  * `graph(host, path)` says what the site answers without a request: tests compute the expected
@@ -83,6 +84,8 @@ export async function startCrawlSite(options: CrawlSiteOptions): Promise<CrawlSi
     const k = Number(parts[2]);
     if (parts[1] === 'p' && Number.isInteger(k) && k >= 0 && k < n) return { status: 200, links: pageLinks(host, k) };
     if (traps && parts[1] === 'private' && Number.isInteger(k)) return { status: 200, links: ['/p/0'] };
+    // `/js/<k>`: its only link is inserted by a script, relative to <base href="/p/">: /p/<k+1>.
+    if (traps && parts[1] === 'js' && Number.isInteger(k)) return { status: 200, links: [`/p/${(k + 1) % n}`] };
     if (traps && parts[1] === 'orphan' && Number.isInteger(k) && k < orphans) return { status: 200, links: ['/p/0'] };
     if (traps && parts[1] === 'go' && Number.isInteger(k)) return { status: 302, location: `/p/${k % n}` };
     if (traps && pathname === '/out' && outside[0]) return { status: 302, location: `${origin(outside[0])}/p/99` };
@@ -131,6 +134,11 @@ export async function startCrawlSite(options: CrawlSiteOptions): Promise<CrawlSi
     const answer = graph(host, path);
     if (answer.status === 302) return send(302, 'text/html', '', { location: answer.location });
     if (answer.status === 404) return send(404, 'text/html', '<!doctype html><title>Not found</title>');
+    if (path.startsWith('/js/')) {
+      const k = Number(path.split('/')[2]);
+      return send(200, 'text/html; charset=utf-8', `<!doctype html><html><head><base href="/p/"><title>js ${k}</title></head><body><h1>js</h1>`
+        + `<script>document.body.insertAdjacentHTML('beforeend', '<a href="${(k + 1) % n}">next</a>')</script></body></html>`);
+    }
     const key = `${host}${path.split('?')[0]}`;
     let body = cache.get(key);
     if (!body) cache.set(key, (body = Buffer.from(html(`${host} ${path.split('?')[0]}`, answer.links))));
