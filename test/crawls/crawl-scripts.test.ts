@@ -65,17 +65,18 @@ describe('crawl-advance', () => {
     expect(record).toMatchObject({ discovered: '4', accepted: '3', completed: '1', failed: '1', skippedRobots: '1', skippedDuplicate: '3', skippedScope: '4', jobs: '3' });
   });
 
-  it('never admits more than the limit, however many finishes race (8 connections)', async () => {
+  it('never admits more than the limit nor a URL twice, however many finishes race (20 connections)', async () => {
     const prefix = fx.prefix();
     const limit = 150;
     await createTestCrawl(fx.redis, prefix, 't.c-race', { url: site(0), limit }, { window: 20 });
-    const clients = Array.from({ length: 8 }, () => new Redis(fx.server.url));
+    const clients = Array.from({ length: 20 }, () => new Redis(fx.server.url));
     try {
       const seeder = createCrawlStore(clients[0]!, prefix);
       await fx.redis.rpop(queueKeys(prefix).key('wait'));
       await seeder.advance({ crawlId: 't.c-race', op: 'seed', depth: 0, entries: entries([site(0)]) });
       let ended = 0;
       const events: string[] = [];
+      const scraped: string[] = [];
       await seeder.advance({ crawlId: 't.c-race', op: 'seeded' }).then((r) => r.event && events.push(r.event));
       // Each "worker" finishes pages as they come; every page links to 40 pages, half of them new.
       await Promise.all(clients.map(async (client) => {
@@ -84,6 +85,7 @@ describe('crawl-advance', () => {
           const job = await takeJob(client, prefix);
           if (!job) { idle++; await new Promise((r) => setTimeout(r, 2)); continue; }
           idle = 0;
+          scraped.push(job.data.request.url);
           const n = job.data.crawl!.n;
           const links = Array.from({ length: 40 }, (_, i) => site(n * 20 + i));
           const reply = await store.advance({ crawlId: 't.c-race', op: 'page', n, outcome: 'completed', depth: job.data.crawl!.depth + 1, entries: entries(links) });
@@ -92,6 +94,8 @@ describe('crawl-advance', () => {
         }
       }));
       const record = await fx.redis.hgetall(crawlKeys(prefix, 't.c-race').record);
+      expect(scraped).toHaveLength(limit);
+      expect(new Set(scraped).size).toBe(limit);
       expect(Number(record.accepted)).toBe(limit);
       expect(Number(record.jobs)).toBe(limit);
       expect(Number(record.completed)).toBe(limit);
