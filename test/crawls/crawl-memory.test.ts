@@ -4,6 +4,7 @@
  * admitted URL waiting in the frontier, and bytes per queued page job. docs/crawls.md publishes
  * these figures and the budget of a 1,000,000-page crawl built from them; the bounds below keep
  * the representation honest (a SET of URLs costs ~128 B each, a hash out of listpack ~60).
+ * It also checks that every crawl key carries a TTL.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crawlKeys } from '../../shared/crawls/index.ts';
@@ -57,6 +58,12 @@ describe('crawl memory in the broker', () => {
     const queuedBytes = await feed('m.c-2', prefix, 0, 500, 'a');
     const perQueued = queuedBytes / 500;
     expect(await fx.redis.scard(crawlKeys(prefix, 'm.c-2').inflight)).toBe(500);
+
+    // Every crawl key in the broker expires (the issue's rule), dedupe buckets included.
+    const crawlKeyNames = await fx.redis.keys(`${prefix}:crawl:*`);
+    expect(crawlKeyNames.length).toBeGreaterThan(1000);
+    const ttls = await Promise.all(crawlKeyNames.map((key) => fx.redis.pttl(key)));
+    expect(crawlKeyNames.filter((_, i) => ttls[i]! <= 0)).toEqual([]);
 
     const urlLength = url(50_000).length;
     console.info(`crawl memory: ${perSeen.toFixed(1)} B per discovered URL (dedupe), ${perAdmitted.toFixed(1)} B per admitted URL `
