@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBatch } from './commands/batch.ts';
+import { registerCrawl } from './commands/crawl.ts';
 import { registerEnqueue } from './commands/enqueue.ts';
 import { registerStatus } from './commands/status.ts';
 import { DEFAULT_ENDPOINT } from './config.ts';
@@ -30,7 +31,9 @@ Examples:
   quarry enqueue urls.txt --extract title=h1 --extract "links[]=a" --wait
   grep shop urls.txt | quarry enqueue - --mode browser --idempotency-key shop-2024-06-01
   quarry status 3f0c9a52-… --wait 30
-  quarry batch b-2b7e… --json`;
+  quarry batch b-2b7e… --json
+  quarry crawl https://docs.example.com/ --limit 500 --depth 3 --wait
+  quarry crawl pages 3f2a…c-5b0c… --jsonl > pages.jsonl`;
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('quarry')
@@ -46,6 +49,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerEnqueue(program, ctx);
   registerStatus(program, ctx);
   registerBatch(program, ctx);
+  registerCrawl(program, ctx);
   return program;
 }
 

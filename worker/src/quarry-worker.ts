@@ -31,6 +31,7 @@ import { createWorkerProxies, type TransportOptions } from './proxies/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
+import { createWorkerCrawls } from './crawls/index.ts';
 import { settledWithin } from './abortable.ts';
 
 export interface QuarryWorkerOptions {
@@ -136,11 +137,15 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       ...(dispatcher ? { dispatcher } : {}),
     }),
   });
-  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks });
   const politeness = await createWorkerPoliteness(config, {
     broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
   });
+  const crawls = createWorkerCrawls({
+    broker, results, prefix, resultTtlSeconds: config.resultTtlSeconds, callbacks, fetcher, gate: politeness, userAgent: config.userAgent,
+    ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+  });
+  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks, crawls });
 
   let sweeper: FailedSweeper | undefined;
   const handBack = new AbortController();
@@ -156,7 +161,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     fetcher, renderer, effects, politeness, proxies, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
   });
   const processor = createProcessor({
-    pipeline, logger, handBack: handBack.signal, handBackJob,
+    pipeline, logger, handBack: handBack.signal, handBackJob, otherJobs: crawls.jobs,
     track: (job, token) => {
       active.set(job.id!, { job, token });
       return () => active.delete(job.id!);

@@ -7,7 +7,9 @@
  *
  * Redis cost per completed job: one SET on the result store; one EVAL on the broker when the
  * job is in a batch; one callback-queue add when it has a callbackUrl. Plus one GET on the
- * result store when the run starts (recall).
+ * result store when the run starts (recall). A crawl's page adds its crawl effect
+ * (worker/src/crawls/crawl-effect.ts: one EVALSHA on each store) and, at the start of a run,
+ * one GETBIT on the broker before the recall (the GET only when that bit is set).
  */
 import type { Redis } from 'ioredis';
 import type { CallbackQueue } from '../callbacks/callback-worker.ts';
@@ -16,18 +18,29 @@ import { batchEffect } from './batch-effect.ts';
 import { callbackEffect } from './callback-effect.ts';
 import { runEffects, type JobEffects } from './job-effects.ts';
 import { resultEffect } from './result-effect.ts';
+import type { EffectData, EffectDefinition } from './define-effect.ts';
+
+/** A crawl's part (worker/src/crawls/): its effect, and when a crawl page may recall its result. */
+export interface CrawlEffects {
+  effect: EffectDefinition;
+  mayRecall(data: EffectData | undefined): Promise<boolean>;
+}
 
 export interface WorkerEffectsOptions {
   resultStore: ResultStore;
   broker: Redis;
   prefix: string;
   callbacks: CallbackQueue;
+  crawls?: CrawlEffects;
 }
 
 export function createWorkerEffects(options: WorkerEffectsOptions): JobEffects {
-  const { resultStore, broker, prefix, callbacks } = options;
+  const { resultStore, broker, prefix, callbacks, crawls } = options;
   const result = resultEffect(resultStore);
-  return runEffects([result, batchEffect(broker, prefix), callbackEffect(callbacks)], (jobId) => result.recall(jobId));
+  // The crawl effect right after the result: a page's record and links go to its crawl once the
+  // result is stored, so a crawl that completes has every page's result.
+  const effects = [result, ...(crawls ? [crawls.effect] : []), batchEffect(broker, prefix), callbackEffect(callbacks)];
+  return runEffects(effects, async (jobId, data) => (crawls && !(await crawls.mayRecall(data)) ? null : result.recall(jobId)));
 }
 
 export { defineEffect, type Completion, type EffectData, type EffectDefinition, type EffectJob, type Failure } from './define-effect.ts';

@@ -35,9 +35,10 @@ export interface FetchOptions {
   urlChecked?: boolean;
   /**
    * Called before each redirect hop is requested, after `checkUrl` (the politeness gate's
-   * robots.txt and per-domain slot of the hop's site); its errors end the fetch unchanged.
+   * robots.txt and per-domain slot of the hop's site), with the status of the redirect that
+   * led there; its errors end the fetch unchanged (a crawl stops there: its redirects are links).
    */
-  onRedirect?: (url: URL) => Promise<void>;
+  onRedirect?: (url: URL, status: number) => Promise<void>;
   /** What to send instead of a plain GET with the worker's headers (the job's request options). */
   request?: FetchRequest;
   /** Sends this fetch through another dispatcher (a proxy's) instead of the fetcher's own. */
@@ -137,10 +138,11 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
     const first = current;
     let method = asked?.method ?? 'GET';
     let body = asked?.body?.text;
+    let redirectStatus = 0;
     for (let redirects = 0; ; redirects++) {
       // Redirect hops are always checked (the dispatcher checks every connection besides).
       if (redirects > 0 || !urlChecked) await checkUrl?.(current);
-      if (redirects > 0) await onRedirect?.(current);
+      if (redirects > 0) await onRedirect?.(current, redirectStatus);
       if (combined.aborted) throw translate(combined.reason);
       let response: Dispatcher.ResponseData;
       try {
@@ -163,6 +165,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
           if (method !== 'HEAD') method = 'GET';
           body = undefined;
         }
+        redirectStatus = status;
         continue;
       }
       if (status >= 400) {

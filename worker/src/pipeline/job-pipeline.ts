@@ -52,7 +52,7 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
   return async function runJob(ctx) {
     const { options: request, jobId } = ctx;
     const job = { jobId, data: ctx.data };
-    const earlier = await effects.recall(jobId);
+    const earlier = await effects.recall(jobId, ctx.data);
     if (earlier) {
       await effects.completed(job, { result: earlier, artifacts: [], fromEarlierRun: true });
       return earlier;
@@ -93,7 +93,7 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
       ...produced.result,
       fetchedAt, durationMs, mode: request.mode, attempt: ctx.attempt,
     };
-    await effects.completed(job, { result, artifacts: produced.artifacts, fromEarlierRun: false });
+    await effects.completed(job, { result, artifacts: produced.artifacts, fromEarlierRun: false, page });
     return result;
   };
 }
