@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { actionsResultSchema } from './scrape-options/action-options.ts';
 import { jobModeSchema } from './job-schema.ts';
+import { taskResultSchema, type TaskResult } from './tasks/task-request.ts';
 
 export const extractedValueSchema = z.union([z.string(), z.null(), z.array(z.string())]);
 
@@ -88,3 +89,12 @@ export type JobResult = z.infer<typeof jobResultSchema>;
 /** Job states as BullMQ names them, plus `unknown` for an id the broker has never seen. */
 export const jobStatusSchema = z.enum(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'waiting-children']);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+/** What the result store holds under a job id: a scrape's result, or a task run's (shared/tasks/). */
+export const storedResultSchema = z.union([jobResultSchema, taskResultSchema]);
+export type StoredResult = z.infer<typeof storedResultSchema>;
+
+/** A task run's result, not a scrape's. */
+export function isTaskResult(result: StoredResult): result is TaskResult {
+  return 'task' in result && typeof result.task === 'string';
+}

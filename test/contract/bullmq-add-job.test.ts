@@ -13,7 +13,7 @@ import { enqueueBatch, enqueueBatchItems } from '../../edge/src/jobs/enqueue/enq
 import { buildJobOptions } from '../../edge/src/jobs/enqueue/job-options.ts';
 import { batchDedupKey, batchItemsKey, batchKey } from '../../shared/batch-keys.ts';
 import { domainKey } from '../../shared/domain-key.ts';
-import { jobRequestSchema, type JobRequestInput } from '../../shared/job-schema.ts';
+import { jobRequestSchema, type JobRequest, type JobRequestInput } from '../../shared/job-schema.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
 import { startBrokerStack, type BrokerStack } from '../support/broker-stack.ts';
 
@@ -34,7 +34,7 @@ afterAll(async () => {
 const options = { backoffMs: 50, keepCompleted: { count: 100, age: 3600 }, keepFailed: { count: 100, age: 3600 } };
 const newPrefix = () => `{quarry-contract-${Math.random().toString(36).slice(2, 8)}}`;
 
-function input(prefix: string, jobId: string, request: JobRequestInput): EnqueueInput {
+function input(prefix: string, jobId: string, request: JobRequestInput): EnqueueInput & { request: JobRequest } {
   return { prefix, jobId, request: jobRequestSchema.parse(request), submittedBy: 'abc123', options, now: 1_764_000_000_000 };
 }
 

@@ -263,6 +263,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_METRICS_MAX_DOMAINS', default: '100', schema: int(0, 100_000),
     doc: 'Domains that get their own `domain` label on `quarry_throttle_deferrals_total` (the first seen by this process); later ones count under `domain="_other"`, so the series stay bounded.',
   }),
+  tasks: field({
+    env: 'QUARRY_TASKS', default: '', schema: z.string().max(4096, 'must be at most 4096 characters'),
+    doc: 'Task modules to load (comma-separated paths relative to the working directory, or package names); every `defineTask` export is registered. A module that fails to load, or two tasks of one name, stop the worker at start. See "Writing tasks".',
+  }),
   logLevel: field({
     env: 'LOG_LEVEL', default: 'info',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }),

@@ -4,10 +4,13 @@
  * (pipeline/job-pipeline.ts) and turn the error classes into BullMQ moves (fail, retry,
  * re-delay, hand back). Everything about scraping lives in the pipeline.
  */
-import { DelayedError, WaitingError, type Job } from 'bullmq';
+import { DelayedError, WaitingChildrenError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { jobDataSchema, type JobData } from '../../shared/job-schema.ts';
 import type { JobResult } from '../../shared/job-result.ts';
+import { isTaskJobName } from '../../shared/tasks/task-request.ts';
+import type { TaskRunner, TaskSummary } from './tasks/run-task.ts';
+import { UnknownTaskError } from './tasks/task-errors.ts';
 import type { HandBack } from './hand-back.ts';
 import { InvalidJobError, RetryLaterError, asNonRetryable, retryDecision, type CriticalError } from './errors/index.ts';
 import { loggableUrl } from './logger.ts';
@@ -40,6 +43,8 @@ export interface ProcessorOptions {
    * They get the same error-to-move mapping, hand-back and tracking as scrapes.
    */
   otherJobs?: Readonly<Record<string, OtherJob>>;
+  /** Runs task jobs (`task:<name>`, worker/src/tasks/); without it they fail as unknown tasks. */
+  runTask?: TaskRunner;
 }
 
 /** Runs a job that is not a scrape; its data is its own (validated by the runner). */
@@ -50,7 +55,7 @@ function summaryOf(result: JobResult): JobSummary {
   return { status: result.httpStatus, finalUrl: result.finalUrl, title: result.title, durationMs: result.durationMs, attempt: result.attempt };
 }
 
-export type QuarryProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobSummary>;
+export type QuarryProcessor = (job: Job, token?: string, signal?: AbortSignal) => Promise<JobSummary | TaskSummary>;
 
 /** Validates `job.data`; a job whose name is not its request's mode is as invalid as bad data. */
 export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
@@ -65,7 +70,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { pipeline, logger, handBack, handBackJob, onCritical, track, otherJobs = {} } = { ...options };
+  const { pipeline, logger, handBack, handBackJob, onCritical, track, otherJobs = {}, runTask } = { ...options };
 
   return async function processJob(job, token, bullSignal) {
     const attempt = job.attemptsMade + 1;
@@ -75,6 +80,12 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     try {
       const other = Object.hasOwn(otherJobs, job.name) ? otherJobs[job.name] : undefined;
       if (other) return await other(job, { attempt, signal, logger: log });
+      if (isTaskJobName(job.name)) {
+        if (!runTask) throw new UnknownTaskError(job.name.slice('task:'.length));
+        const summary = await runTask({ job, token, attempt, firstStart: job.attemptsStarted === 1, signal, logger: log });
+        log.info({ durationMs: summary.durationMs }, 'task completed');
+        return summary;
+      }
       const data = parseJobData(job);
       log.debug({ url: loggableUrl(data.request.url) }, 'job started');
       const ctx = createJobContext({ jobId: job.id!, data, attempt, firstStart: job.attemptsStarted === 1, signal, logger: log });
@@ -82,6 +93,8 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
       log.info({ status: summary.status, durationMs: summary.durationMs }, 'job completed');
       return summary;
     } catch (error) {
+      // A parent task waiting for its children: BullMQ moved it already, nothing failed.
+      if (error instanceof WaitingChildrenError) throw error;
       const decision = retryDecision(error);
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       // A job interrupted by the hand-back goes to waiting with its attempt unspent,

@@ -33,6 +33,11 @@ import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
 import { createWorkerCrawls } from './crawls/index.ts';
 import { settledWithin } from './abortable.ts';
+import { containRejections } from './tasks/contain-rejections.ts';
+import { createTaskMetrics } from './tasks/task-metrics.ts';
+import { createTaskRateLimiter } from './tasks/task-rate-limit.ts';
+import { EMPTY_REGISTRY, loadTasks, parseTaskModules, type TaskRegistry } from './tasks/task-registry.ts';
+import { createTaskRunner, type TaskSummary } from './tasks/run-task.ts';
 
 export interface QuarryWorkerOptions {
   /** Called before every HTTP hop; throw to refuse the URL (the SSRF guard plugs in here). */
@@ -60,6 +65,8 @@ export interface QuarryWorkerOptions {
   ssrfGuard?: boolean;
   /** TLS settings of the proxy transports (tests trust a private CA; the system's by default). */
   proxyTransport?: TransportOptions;
+  /** Tasks to run; loaded from `config.tasks` (QUARRY_TASKS) when omitted. */
+  tasks?: TaskRegistry;
 }
 
 export interface CloseOptions {
@@ -73,7 +80,7 @@ export interface CloseReport {
 }
 
 export interface QuarryWorker {
-  readonly worker: Worker<unknown, JobSummary>;
+  readonly worker: Worker<unknown, JobSummary | TaskSummary>;
   readonly resultStore: ResultStore;
   readonly browserPool: BrowserPool;
   /** Port of the health endpoint, when it runs. */
@@ -90,6 +97,8 @@ export interface QuarryWorker {
 export async function startQuarryWorker(config: WorkerConfig, options: QuarryWorkerOptions = {}): Promise<QuarryWorker> {
   const { autorun = true, workerOptions = {}, handBackGraceMs = 3_000, ssrfGuard = true } = { ...options };
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  // Before any connection: a task module that fails to load stops the worker with its message.
+  const tasks = options.tasks ?? (config.tasks ? await loadTasks(parseTaskModules(config.tasks)) : EMPTY_REGISTRY);
   const guard = ssrfGuard ? await createGuardHooks({ allowPrivateCidrs: config.allowPrivateCidrs }) : undefined;
   const checkUrl = options.checkUrl ?? guard?.checkUrl;
   // The guard's page layer (its preparePage) checks every request a page makes; the renderer
@@ -160,8 +169,17 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const pipeline = createJobPipeline({
     fetcher, renderer, effects, politeness, proxies, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
   });
+  const taskMetrics = createTaskMetrics(metrics.registry);
+  const runTask = tasks.tasks.length === 0 ? undefined : createTaskRunner({
+    registry: tasks, fetcher, politeness, effects, resultStore, queue: depthQueue, broker, metrics: taskMetrics,
+    maxResultBytes: config.maxResultBytes,
+    rateLimiter: await createTaskRateLimiter({ broker, prefix, tasks: tasks.tasks, inProcessWaitMs: config.politenessWaitMs }),
+  });
+  // Task code is the operator's, but a promise it forgets must not take every other job down with the process.
+  const uncontain = runTask ? containRejections(logger, () => taskMetrics.unhandledRejection()) : () => undefined;
+  if (runTask) logger.info({ tasks: tasks.tasks.map((task) => task.name) }, 'tasks loaded');
   const processor = createProcessor({
-    pipeline, logger, handBack: handBack.signal, handBackJob, otherJobs: crawls.jobs,
+    pipeline, logger, handBack: handBack.signal, handBackJob, otherJobs: crawls.jobs, ...(runTask ? { runTask } : {}),
     track: (job, token) => {
       active.set(job.id!, { job, token });
       return () => active.delete(job.id!);
@@ -174,7 +192,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     },
   });
 
-  const worker = new Worker<unknown, JobSummary>(QUEUE_NAME, processor, {
+  const worker = new Worker<unknown, JobSummary | TaskSummary>(QUEUE_NAME, processor, {
     connection: broker,
     prefix,
     concurrency: config.concurrency,
@@ -238,6 +256,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     await sweeper?.close();
     await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close(), artifactSweeper?.stop()]);
     await Promise.all([guard?.close(), proxies.close()]);
+    uncontain();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');
     return { handedBack };

@@ -4,7 +4,7 @@
  * so a retried job overwrites its earlier result instead of adding another.
  */
 import type { Redis } from 'ioredis';
-import { jobResultSchema, type JobResult } from '../../shared/job-result.ts';
+import { storedResultSchema, type StoredResult } from '../../shared/job-result.ts';
 import { resultKey } from '../../shared/keys.ts';
 
 export interface ResultStoreOptions {
@@ -18,9 +18,9 @@ export interface ResultStoreOptions {
 
 export interface ResultStore {
   /** One `SET key json EX ttl`. */
-  put(jobId: string, result: JobResult): Promise<void>;
+  put(jobId: string, result: StoredResult): Promise<void>;
   /** The stored result, or null when absent or expired. */
-  get(jobId: string): Promise<JobResult | null>;
+  get(jobId: string): Promise<StoredResult | null>;
   /** Seconds left before the result expires (-2 when absent). */
   ttl(jobId: string): Promise<number>;
 }
@@ -33,7 +33,7 @@ export function createResultStore(options: ResultStoreOptions): ResultStore {
     },
     async get(jobId) {
       const json = await client.get(resultKey(prefix, jobId));
-      return json === null ? null : jobResultSchema.parse(JSON.parse(json));
+      return json === null ? null : storedResultSchema.parse(JSON.parse(json));
     },
     ttl: (jobId) => client.ttl(resultKey(prefix, jobId)),
   };

@@ -5,6 +5,11 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
+import { isTaskRequestBody } from '../../../shared/tasks/task-request.ts';
+import { z } from 'zod';
+import { parseTaskRequest } from '../tasks/task-input.ts';
+import { ValidationProblem } from '../problems/problems.ts';
+import { issuesToFieldErrors } from '../middleware/read-json-body.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { mayAccessId, seesAllTenants } from '../auth/tenant-access.ts';
@@ -43,7 +48,9 @@ export function accessibleJobId(c: Context<AppEnv>): string {
 jobsRoutes.post('/', async (c) => {
   const config = loadEdgeConfig(c.env);
   const headerKey = idempotencyKeyHeader(c);
-  const request = await readJsonBody(c, jobRequestSchema);
+  // A body with "task" runs a task (edge/src/tasks/); any other is a scrape request.
+  const body = await readJsonBody(c, z.unknown());
+  const request = isTaskRequestBody(body) ? parseTaskRequest(body) : parseScrapeRequest(body);
   const idempotencyKey = mergeIdempotencyKey(headerKey, request.idempotencyKey);
   if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
   const input = await toEnqueueInput(config, { request, apiKeyId: c.get('apiKeyId'), tenant: c.get('tenant'), scopes: c.get('scopes') });
@@ -57,6 +64,12 @@ jobsRoutes.post('/', async (c) => {
     statusUrl,
   }, 202);
 });
+
+function parseScrapeRequest(body: unknown) {
+  const parsed = jobRequestSchema.safeParse(body);
+  if (!parsed.success) throw new ValidationProblem(issuesToFieldErrors(parsed.error.issues));
+  return parsed.data;
+}
 
 jobsRoutes.get('/', async (c) => {
   const config = loadEdgeConfig(c.env);
@@ -92,6 +105,6 @@ jobsRoutes.get('/:id', async (c) => {
     ? waitForJob(broker, results, config.prefix, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
     : readJob(broker, results, config.prefix, id));
   if (!view) throw jobNotFound(id);
-  if (view.result?.artifacts?.length) view.result = { ...view.result, artifacts: await signArtifacts(config, id, view.result.artifacts) };
+  if (view.result && 'artifacts' in view.result && view.result.artifacts?.length) view.result = { ...view.result, artifacts: await signArtifacts(config, id, view.result.artifacts) };
   return c.json(view);
 });

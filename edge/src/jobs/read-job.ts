@@ -4,7 +4,7 @@
  * (read in parallel: they are different databases).
  */
 import type { Redis } from '@upstash/redis/cloudflare';
-import { jobResultSchema, type JobResult } from '../../../shared/job-result.ts';
+import { storedResultSchema, type StoredResult } from '../../../shared/job-result.ts';
 import { callbackStatusKey, parseCallbackStatus, type CallbackStatus } from '../../../shared/callback-keys.ts';
 import { queueKeys, resultKey } from '../../../shared/keys.ts';
 import { READ_JOB_FIELDS, READ_JOB_LUA, READ_JOB_STATE_KEYS } from './read-job-script.ts';
@@ -18,7 +18,7 @@ export interface JobView {
   createdAt?: string;
   processedAt?: string;
   finishedAt?: string;
-  result?: JobResult;
+  result?: StoredResult;
   error?: string;
   /** Result-callback delivery attempts, when the job has a callbackUrl. */
   callback?: CallbackStatus;
@@ -48,7 +48,7 @@ export async function readJob(broker: Redis, results: Redis, prefix: string, id:
     results.pipeline().get(resultKey(prefix, id)).hgetall(callbackStatusKey(prefix, id)).exec() as Promise<[string | null, unknown]>,
   ]);
   const callback = parseCallbackStatus(callbackReply);
-  const parsedResult = stored ? jobResultSchema.safeParse(JSON.parse(stored)) : undefined;
+  const parsedResult = stored ? storedResultSchema.safeParse(JSON.parse(stored)) : undefined;
   const result = parsedResult?.success ? parsedResult.data : undefined;
 
   if (!Array.isArray(reply)) {

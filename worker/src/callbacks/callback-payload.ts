@@ -5,7 +5,7 @@
  */
 import type { CrawlEvent } from '../../../shared/crawls/crawl-request.ts';
 import type { CrawlPageRecord, CrawlView } from '../../../shared/crawls/crawl-record.ts';
-import type { JobResult } from '../../../shared/job-result.ts';
+import type { StoredResult } from '../../../shared/job-result.ts';
 
 /** What a crawl event carries (worker/src/crawls/crawl-callbacks.ts). */
 export interface CrawlCallbackData {
@@ -37,11 +37,11 @@ export interface CallbackBody {
   jobId: string;
   /** Crawl events: the crawl's id, and the page (`crawl.page`) or the crawl's counts (completed, failed). */
   crawlId?: string;
-  page?: CrawlPageRecord & { result?: JobResult };
+  page?: CrawlPageRecord & { result?: StoredResult };
   crawl?: CrawlView;
   /** Whose job it was, so a receiver can refuse callbacks of jobs that are not its tenant's. */
   tenant?: string;
-  result?: JobResult;
+  result?: StoredResult;
   error?: string;
   /** When this delivery attempt was made (ISO). */
   sentAt: string;

@@ -19,6 +19,7 @@
  */
 import { encodePageRecord, type CrawlPageRecord, pageJobId } from '../../../shared/crawls/index.ts';
 import type { Redis } from 'ioredis';
+import { isTaskResult } from '../../../shared/job-result.ts';
 import { defineEffect, type EffectData } from '../effects/define-effect.ts';
 import type { RobotsCache } from '../politeness/index.ts';
 import type { Page } from '../pipeline/page/page.ts';
@@ -84,7 +85,7 @@ export function crawlEffect(options: CrawlEffectOptions) {
     name: 'crawl',
     async completed({ jobId, data }, { result, page }) {
       const ref = data?.crawl;
-      if (!ref) return;
+      if (!ref || isTaskResult(result)) return; // a crawl's pages are scrapes, never task runs
       const crawl = await store.load(ref.id);
       if (!crawl) return; // the crawl expired: nothing left to count into
       const record: CrawlPageRecord = {

@@ -17,7 +17,7 @@
  *   the sweeper for failures) repeats them all, which is why they are idempotent.
  */
 import type { JobData } from '../../../shared/job-schema.ts';
-import type { JobResult } from '../../../shared/job-result.ts';
+import type { StoredResult } from '../../../shared/job-result.ts';
 import type { OutputArtifact } from '../pipeline/outputs/define-output.ts';
 import type { Page } from '../pipeline/page/page.ts';
 
@@ -34,7 +34,7 @@ export interface EffectJob {
 }
 
 export interface Completion {
-  result: JobResult;
+  result: StoredResult;
   /** Files the outputs produced (none on a run that found its result stored). */
   artifacts: readonly OutputArtifact[];
   /** The result was stored by an earlier run of the job: nothing was fetched this time. */

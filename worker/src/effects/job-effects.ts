@@ -4,7 +4,7 @@
  * the first error ending the run (the effects are idempotent, so the job's next run or the
  * failed-job sweeper repeats them all).
  */
-import type { JobResult } from '../../../shared/job-result.ts';
+import type { StoredResult } from '../../../shared/job-result.ts';
 import type { Completion, EffectData, EffectDefinition, EffectJob, Failure } from './define-effect.ts';
 
 export interface JobEffects {
@@ -12,7 +12,7 @@ export interface JobEffects {
    * The result an earlier run of the job stored, or null (the pipeline then does the work).
    * With the job's data: a crawl's page recalls it only once its crawl recorded the page.
    */
-  recall(jobId: string, data?: EffectData): Promise<JobResult | null>;
+  recall(jobId: string, data?: EffectData): Promise<StoredResult | null>;
   completed(job: EffectJob, completion: Completion): Promise<void>;
   failed(job: EffectJob, failure: Failure): Promise<void>;
 }

@@ -6,7 +6,7 @@
  * SIGKILL, a broker restart), so the pipeline finishes from it instead of fetching the page
  * again. Only successes store results, so a job retried after a failure never recalls one.
  */
-import type { JobResult } from '../../../shared/job-result.ts';
+import type { StoredResult } from '../../../shared/job-result.ts';
 import type { ResultStore } from '../result-store.ts';
 import { defineEffect } from './define-effect.ts';
 
@@ -17,7 +17,7 @@ export function resultEffect(store: ResultStore) {
       if (!fromEarlierRun) await store.put(jobId, result);
     },
     /** One GET: a miss (every first run) costs what an EXISTS would, and a hit needs the value. */
-    recall(jobId: string): Promise<JobResult | null> {
+    recall(jobId: string): Promise<StoredResult | null> {
       return store.get(jobId);
     },
   });

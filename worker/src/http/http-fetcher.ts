@@ -43,6 +43,8 @@ export interface FetchOptions {
   request?: FetchRequest;
   /** Sends this fetch through another dispatcher (a proxy's) instead of the fetcher's own. */
   dispatcher?: Dispatcher;
+  /** Read every body (under the same cap), not only HTML: a task's `ctx.fetch` reads JSON too. */
+  anyBody?: boolean;
 }
 
 /** A job's request, as worker/src/request/ prepared it. */
@@ -69,6 +71,8 @@ export interface FetchedPage {
   html: string | null;
   /** Decoded body size in bytes (0 when not read). */
   bytes: number;
+  /** The decoded bytes, with `anyBody` only. */
+  body?: Buffer;
   redirects: number;
 }
 
@@ -122,7 +126,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
     return sent;
   }
 
-  async function fetchPage(url: string, { timeoutMs, signal, urlChecked = false, onRedirect, request: asked, dispatcher: through }: FetchOptions): Promise<FetchedPage> {
+  async function fetchPage(url: string, { timeoutMs, signal, urlChecked = false, onRedirect, request: asked, dispatcher: through, anyBody = false }: FetchOptions): Promise<FetchedPage> {
     const via = through ?? dispatcher;
     const deadline = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
@@ -174,7 +178,8 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
       }
       const contentType = header(responseHeaders, 'content-type') ?? null;
       const page = { url, finalUrl: current.href, status, contentType, headers: flatHeaders(responseHeaders), redirects };
-      if (!isHtmlContentType(contentType)) {
+      const isHtml = isHtmlContentType(contentType);
+      if (!isHtml && !anyBody) {
         await responseBody.dump().catch(() => undefined);
         return { ...page, html: null, bytes: 0 };
       }
@@ -188,7 +193,8 @@ export function createHttpFetcher(options: HttpFetcherOptions): HttpFetcher {
       } catch (error) {
         throw error instanceof ResponseTooLargeError ? error : translate(error);
       }
-      return { ...page, html: decodeText(bytes, contentType ?? undefined), bytes: bytes.length };
+      const html = isHtml ? decodeText(bytes, contentType ?? undefined) : null;
+      return anyBody ? { ...page, html, bytes: bytes.length, body: bytes } : { ...page, html, bytes: bytes.length };
     }
   }
 

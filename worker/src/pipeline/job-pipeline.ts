@@ -15,7 +15,7 @@
  * BullMQ recorded the finish) skips to the effects with that result.
  */
 import type { JobMode } from '../../../shared/job-schema.ts';
-import type { JobResult } from '../../../shared/job-result.ts';
+import { isTaskResult, type JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness/index.ts';
@@ -53,7 +53,8 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     const { options: request, jobId } = ctx;
     const job = { jobId, data: ctx.data };
     const earlier = await effects.recall(jobId, ctx.data);
-    if (earlier) {
+    // A task's result under a scrape job's id cannot happen (ids differ by kind); such a value is ignored.
+    if (earlier && !isTaskResult(earlier)) {
       await effects.completed(job, { result: earlier, artifacts: [], fromEarlierRun: true });
       return earlier;
     }

@@ -45,6 +45,9 @@ export interface PolitenessGateOptions {
   onThrottled?: (domain: string, reason: string) => void;
 }
 
+/** What the gate reads of a request: a job's, or one `ctx.fetch` of a task (worker/src/tasks/). */
+export type GateRequest = Pick<JobRequest, 'url' | 'timeoutMs'> & { ignoreRobots?: boolean | undefined };
+
 export interface GatePass {
   jobId: string;
   /** Domain of the latest request the job was let through to (the first, or a redirect hop's). */
@@ -68,7 +71,7 @@ export interface PolitenessGate {
    * Throws RobotsDisallowedError or DomainThrottledError; otherwise hold the pass while fetching.
    * `firstStart`: the job's first time active, so it holds no reserved slot yet.
    */
-  enter(jobId: string, request: JobRequest, firstStart?: boolean): Promise<GatePass>;
+  enter(jobId: string, request: GateRequest, firstStart?: boolean): Promise<GatePass>;
   /**
    * A 429/503 pauses the domain for the fleet. With a Retry-After the job returns after it
    * without spending an attempt (up to maxCooldownRetries times, counted per job in the same

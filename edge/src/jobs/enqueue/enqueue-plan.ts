@@ -5,6 +5,7 @@
  */
 import { domainKey } from '../../../../shared/domain-key.ts';
 import type { JobData, JobRequest } from '../../../../shared/job-schema.ts';
+import { taskJobName, type TaskJobData, type TaskRequest } from '../../../../shared/tasks/task-request.ts';
 import { queueKeys } from '../../../../shared/keys.ts';
 import { ADD_JOB_SCRIPTS, addJobKind, type AddJobKind } from './add-job-scripts.ts';
 import { buildJobOptions, encodeJobOptions, type JobOptionsConfig } from './job-options.ts';
@@ -12,7 +13,8 @@ import { buildJobOptions, encodeJobOptions, type JobOptionsConfig } from './job-
 export interface EnqueueInput {
   prefix: string;
   jobId: string;
-  request: JobRequest;
+  /** A scrape request, or a task request (edge/src/tasks/) with its attempts filled in. */
+  request: JobRequest | (TaskRequest & { attempts: number });
   submittedBy?: string;
   /** The tenant the job belongs to (its id carries the tenant's tag). */
   tenant?: string;
@@ -55,17 +57,19 @@ export function planEnqueue(input: EnqueueInput, ledger?: BatchItemLedger): Enqu
   const keys = queueKeys(input.prefix);
   const timestamp = input.now ?? Date.now();
   const kind = addJobKind({ delay: input.request.delayMs, priority: input.request.priority });
-  const data: JobData = { request: input.request, acceptedAt: timestamp };
+  const { request } = input;
+  const data: JobData | TaskJobData = 'task' in request ? { request, acceptedAt: timestamp } : { request, acceptedAt: timestamp };
   if (input.submittedBy !== undefined) data.submittedBy = input.submittedBy;
   if (input.tenant !== undefined) data.tenant = input.tenant;
   if (input.batchId !== undefined) data.batchId = input.batchId;
-  const domain = politenessDomain(input.request.url);
-  if (domain !== undefined) data.domain = domain;
+  const domain = 'url' in request ? politenessDomain(request.url) : undefined;
+  if (domain !== undefined) (data as JobData).domain = domain;
   const options = buildJobOptions(input.request, input.jobId, input.options);
   if (input.dedupe) options.deduplication = { id: input.dedupe.id, ttl: input.dedupe.ttlMs };
   const dedupeKey = input.dedupe ? `${keys.base}de:${input.dedupe.id}` : null;
   // [keyPrefix, jobId, name, timestamp, parentKey, parentDepsKey, parent, repeatJobKey, dedupKey, deferParentRelease]
-  const args = [keys.base, input.jobId, input.request.mode, timestamp, null, null, null, null, dedupeKey, null];
+  const name = 'task' in request ? taskJobName(request.task) : request.mode;
+  const args = [keys.base, input.jobId, name, timestamp, null, null, null, null, dedupeKey, null];
   const plan: EnqueuePlan = {
     kind,
     jobId: input.jobId,

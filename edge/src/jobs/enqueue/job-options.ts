@@ -30,7 +30,7 @@ export interface BullJobOptions {
   deduplication?: { id: string; ttl: number };
 }
 
-export function buildJobOptions(request: JobRequest, jobId: string, config: JobOptionsConfig): BullJobOptions {
+export function buildJobOptions(request: Pick<JobRequest, 'attempts' | 'delayMs' | 'priority'>, jobId: string, config: JobOptionsConfig): BullJobOptions {
   const options: BullJobOptions = {
     attempts: request.attempts,
     jobId,

@@ -16,7 +16,7 @@ import type { EnqueueInput } from './enqueue-plan.ts';
 import { idempotentJobId, randomJobId } from './job-id.ts';
 
 export interface Submission {
-  request: JobRequest;
+  request: EnqueueInput['request'];
   /** Who submitted it, for the record: an API key id or `hook:<name>`. */
   apiKeyId: string;
   /** Whose job it is: its id carries the tenant's tag; idempotency and dedupe are scoped to it. */
@@ -32,8 +32,7 @@ export interface Submission {
  * Same page, same work: URL canonicalized, plus mode and rules, scoped to the tenant (a
  * deduplicated request answers with the earlier job's id, which must be one the caller sees).
  */
-async function dedupeId(config: EdgeConfig, submission: Submission): Promise<string> {
-  const { request } = submission;
+async function dedupeId(config: EdgeConfig, submission: Submission, request: JobRequest): Promise<string> {
   const canonical = canonicalUrl(request.url, config.canonicalUrl);
   // The request's own fields (method, body, headers, cookies, device, …) only when set, so a plain GET keeps its id.
   const asked = requestWork(request);
@@ -45,7 +44,7 @@ async function dedupeId(config: EdgeConfig, submission: Submission): Promise<str
 
 export async function toEnqueueInput(config: EdgeConfig, submission: Submission): Promise<EnqueueInput> {
   const { request, apiKeyId, tenant } = submission;
-  if (request.ignoreRobots && submission.scopes && !hasScope(submission.scopes, 'robots:ignore')) throw new ForbiddenProblem('robots:ignore');
+  if ('ignoreRobots' in request && request.ignoreRobots && submission.scopes && !hasScope(submission.scopes, 'robots:ignore')) throw new ForbiddenProblem('robots:ignore');
   const jobId = submission.jobId
     ?? (request.idempotencyKey ? await idempotentJobId(tenant, request.idempotencyKey) : randomJobId(tenant));
   const input: EnqueueInput = {
@@ -57,7 +56,9 @@ export async function toEnqueueInput(config: EdgeConfig, submission: Submission)
     options: { backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed },
   };
   if (submission.batchId) input.batchId = submission.batchId;
+  // Canonical-URL dedupe is about pages; a task's work is its code's, so tasks dedupe by idempotency key only.
+  if ('task' in request) return input;
   const windowMs = request.dedupeWindowMs ?? config.dedupeWindowMs;
-  if (windowMs > 0) input.dedupe = { id: await dedupeId(config, submission), ttlMs: windowMs };
+  if (windowMs > 0) input.dedupe = { id: await dedupeId(config, submission, request), ttlMs: windowMs };
   return input;
 }
