@@ -70,7 +70,7 @@ export interface TaskContext {
    */
   fetch(url: string, init?: TaskFetchInit): Promise<TaskResponse>;
   /** Quarry's extractor on `html`: name → CSS selector, the same rules as a job's `extract`. */
-  extract(html: string, rules: Record<string, ExtractRule>): Promise<Record<string, string | string[] | null>>;
+  extract(html: string, rules: Record<string, string | ExtractRule>): Promise<Record<string, string | string[] | null>>;
   /** Adds child jobs (idempotent per parent run: the same call on a re-run names the same children). */
   enqueue(children: ChildSpec | readonly ChildSpec[], options?: EnqueueOptions): Promise<string[]>;
   /**

@@ -1,0 +1,99 @@
+/**
+ * Tasks end to end in a real worker process (redis-server, the worker loading
+ * test/tasks/fixtures/test-tasks.ts through QUARRY_TASKS, a loopback site): results, the SSRF
+ * guard under ctx.fetch, containment of throws, hangs and leaked rejections, fan-out with
+ * waiting children, and the fleet-wide rateLimit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedPage } from '../support/test-site-pages.ts';
+import { startTaskStack, type TaskStack } from './task-stack.ts';
+
+let t: TaskStack;
+const HOST = '127.0.0.2';
+
+beforeAll(async () => {
+  t = await startTaskStack({ name: 'tasks', hosts: [HOST], workers: 1 });
+}, 90_000);
+afterAll(async () => t?.close());
+
+async function expectWorkerHealthy(): Promise<void> {
+  const id = await t.addTask('echo', { value: 'after' });
+  expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+  expect(t.stack.workers[0]!.process.exitCode).toBeNull();
+  expect(t.stack.workers[0]!.process.signalCode).toBeNull();
+}
+
+describe('tasks in a worker process', () => {
+  it('runs a task and stores its return value as the result', async () => {
+    const id = await t.addTask('echo', { value: { a: 1 } });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+    expect(await t.result(id)).toMatchObject({ task: 'echo', attempt: 1, value: { value: { a: 1 }, n: 0, attempt: 1, jobId: id } });
+  });
+
+  it('ctx.fetch and ctx.extract read a page of the site', async () => {
+    const id = await t.addTask('fetch-title', { url: t.site.url(HOST, '/page/3') });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+    expect((await t.result(id))?.value).toEqual({ status: 200, h1: expectedPage(3).h1 });
+  });
+
+  it('ctx.fetch cannot reach an address the SSRF guard forbids, and the site never sees it', async () => {
+    t.site.clearLog();
+    // 127.0.0.9 is loopback outside QUARRY_ALLOW_PRIVATE_CIDRS (the site does not listen there either).
+    const id = await t.addTask('fetch-title', { url: `http://127.0.0.9:${t.site.port}/page/1` });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('failed');
+    const job = await t.queue.getJob(id);
+    expect(job!.failedReason).toMatch(/127\.0\.0\.9|loopback|not allowed|forbidden|private/i);
+    expect(job!.attemptsMade).toBe(1);
+  });
+
+  it('a throwing task fails by its error class and leaves the worker healthy', async () => {
+    const id = await t.addTask('throws', {}, { attempts: 3 });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('failed');
+    const job = await t.queue.getJob(id);
+    expect(job!.failedReason).toBe('the handler gave up');
+    expect(job!.attemptsMade).toBe(1); // NonRetryableError: no second attempt
+    await expectWorkerHealthy();
+  });
+
+  it('a hung task fails at its timeoutMs while other jobs keep running', async () => {
+    const id = await t.addTask('hangs', {}, { attempts: 1 });
+    const other = await t.addTask('echo', { value: 'meanwhile' });
+    expect(await t.waitForState(other, ['completed', 'failed'])).toBe('completed');
+    expect(await t.waitForState(id, ['completed', 'failed'], 20_000)).toBe('failed');
+    expect((await t.queue.getJob(id))!.failedReason).toMatch(/did not finish within 1500 ms/);
+    await expectWorkerHealthy();
+  });
+
+  it('a rejection the task leaves unhandled does not take the process down', async () => {
+    const id = await t.addTask('leaks-rejection', {});
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+    expect((await t.result(id))?.value).toBe('still here');
+    await expectWorkerHealthy();
+  });
+
+  it('an input the task schema refuses fails without a retry', async () => {
+    const id = await t.addTask('fetch-title', { url: 42 });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('failed');
+    expect((await t.queue.getJob(id))!.failedReason).toMatch(/Invalid input for task "fetch-title": input\.url/);
+  });
+
+  it('fans out children, waits for them and reads their results', async () => {
+    const id = await t.addTask('fan-out', { count: 5 });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+    const result = await t.result(id);
+    expect(result?.value).toMatchObject({ count: 5, completed: 5 });
+    expect((result?.value as { values: { n: number }[] }).values.map((v) => v.n)).toEqual([0, 1, 2, 3, 4]);
+    expect(result?.children).toHaveLength(5);
+    const children = await Promise.all((result!.children as string[]).map((child) => t.queue.getJob(child)));
+    expect(children.every((child) => child?.parentKey?.endsWith(`:${id}`))).toBe(true);
+  });
+
+  it('rateLimit holds across runs: at most 2 runs of the task in any second', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => t.addTask('rate-limited', {})));
+    for (const id of ids) expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+    const times = (await Promise.all(ids.map(async (id) => (await t.result(id))!.value as number))).sort((a, b) => a - b);
+    // Any three consecutive runs span at least a window (the limiter's margin aside).
+    for (let i = 0; i + 2 < times.length; i++) expect(times[i + 2]! - times[i]!).toBeGreaterThanOrEqual(950);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2_000);
+  });
+});
