@@ -5,7 +5,10 @@
  * never has to work out which half of a batch made it in.
  */
 import { batchBodyFormSchema } from '../../../shared/batch-schema.ts';
-import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
+import { jobRequestSchema } from '../../../shared/job-schema.ts';
+import { isTaskRequestBody } from '../../../shared/tasks/task-request.ts';
+import type { EnqueueInput } from '../jobs/enqueue/enqueue-plan.ts';
+import { parseTaskRequest } from '../tasks/task-input.ts';
 import type { ProblemFieldError } from '../problems/http-problem.ts';
 import { ValidationProblem } from '../problems/problems.ts';
 import { issuesToFieldErrors } from '../middleware/read-json-body.ts';
@@ -22,7 +25,8 @@ export class InvalidBatchItemsProblem extends ValidationProblem {
   }
 }
 
-export function validateBatchItems(body: unknown): JobRequest[] {
+/** Items are scrape requests or task requests (`{"task", "input"}`, checked against the tasks manifest). */
+export function validateBatchItems(body: unknown): EnqueueInput['request'][] {
   const outer = batchBodyFormSchema(body).safeParse(body);
   if (!outer.success) throw new ValidationProblem(issuesToFieldErrors(outer.error.issues));
   const { data } = outer;
@@ -37,9 +41,19 @@ export function validateBatchItems(body: unknown): JobRequest[] {
     items = data.urls.map((url, i) => ({ path: `urls.${i}`, value: { ...defaults, url } }));
   }
   const errors: ProblemFieldError[] = [];
-  const requests: JobRequest[] = [];
+  const requests: EnqueueInput['request'][] = [];
   let invalid = 0;
   for (const item of items) {
+    if (isTaskRequestBody(item.value)) {
+      try {
+        requests.push(parseTaskRequest(item.value, undefined, item.path));
+      } catch (error) {
+        if (!(error instanceof ValidationProblem)) throw error;
+        invalid++;
+        errors.push(...((error.extensions.errors as ProblemFieldError[] | undefined) ?? []));
+      }
+      continue;
+    }
     const parsed = jobRequestSchema.safeParse(item.value);
     if (parsed.success) {
       requests.push(parsed.data);
