@@ -7,12 +7,13 @@
  */
 import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevVars, localApiKey } from '../dev/local/dev-vars.ts';
 import { startLocalStack, type LocalContainerOptions } from '../dev/local/local-stack.ts';
 import { ensureSystemDeps } from '../dev/local/system-deps.ts';
 import { assertDashboardPassword } from '../worker/src/dashboard/dashboard-settings.ts';
+import { DEFAULT_TASK_MODULES, MANIFEST_FILE, renderTasksManifest } from './tasks-manifest.ts';
 
 const program = new Command('npm start --')
   .description('Run Quarry locally: Redis, REST servers, the edge (wrangler dev) and workers.')
@@ -74,13 +75,24 @@ if (opts.containers) {
   }
 }
 
+// The tasks the workers load, and the manifest the edge validates their inputs with (bundled by
+// wrangler dev at start): the example tasks unless QUARRY_TASKS names others.
+const taskModules = process.env.QUARRY_TASKS ?? DEFAULT_TASK_MODULES;
+try {
+  writeFileSync(join(root, MANIFEST_FILE), await renderTasksManifest(taskModules, root));
+} catch (error) {
+  console.error(`QUARRY_TASKS: ${(error as Error).message}`);
+  process.exit(1);
+}
+
 console.log('Starting Redis, REST servers, the artifact store, the edge and workers…');
 const stack = await startLocalStack({
   root, devVars: vars, workers: containers ? 0 : opts.workers, inheritOutput: true,
   ...(containers ? { containers } : {}),
   brokerRedisPort: opts.redisPort, resultsRedisPort: opts.redisPort + 1, edgePort: opts.edgePort,
   dataDir: join(root, '.quarry', 'data'),
-  workerEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  // Containers run the image's dist/ (no examples/): they load tasks only when QUARRY_TASKS says so.
+  workerEnv: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...(containers ? {} : { QUARRY_TASKS: taskModules }) },
   ...(opts.dashboard && dashboardPassword ? {
     dashboard: { password: dashboardPassword, user: dashboardUser, port: opts.dashboardPort, readOnly: process.env.QUARRY_DASHBOARD_READ_ONLY !== 'false' },
   } : {}),
@@ -101,6 +113,7 @@ Try it:
   curl -s -X POST ${stack.edge!.url}/v1/jobs -H "Authorization: Bearer ${keyHint}" -H "Content-Type: application/json" \\
     -d '{"url":"https://example.com/","extract":{"heading":"h1"}}'
   curl -s ${stack.edge!.url}/v1/jobs/<id> -H "Authorization: Bearer ${keyHint}"
+  tasks    ${containers ? '(none in containers)' : taskModules}   (see README "Writing tasks"; the example: examples/tasks/README.md)
 
 Ctrl-C stops everything.`);
 

@@ -25,7 +25,10 @@ export interface TasksManifest {
 }
 
 /** The manifest entry of one task. Throws when the input schema has no JSON Schema form (a transform, a custom check). */
-export function manifestEntry(task: TaskDefinition): ManifestTask {
+/** What the manifest reads of a task (not its handler, whose context type varies). */
+export type ManifestSource = Pick<TaskDefinition, 'name' | 'input' | 'attempts' | 'timeoutMs' | 'rateLimit'>;
+
+export function manifestEntry(task: ManifestSource): ManifestTask {
   let inputSchema: Record<string, unknown>;
   try {
     // io: 'input' describes what callers send (defaults optional); unrepresentable parts throw.
@@ -36,7 +39,7 @@ export function manifestEntry(task: TaskDefinition): ManifestTask {
   return { attempts: task.attempts, timeoutMs: task.timeoutMs, rateLimit: task.rateLimit, inputSchema };
 }
 
-export function buildManifest(modules: readonly string[], tasks: readonly TaskDefinition[]): TasksManifest {
+export function buildManifest(modules: readonly string[], tasks: readonly ManifestSource[]): TasksManifest {
   const entries = [...tasks].sort((a, b) => a.name.localeCompare(b.name)).map((task) => [task.name, manifestEntry(task)] as const);
   return { modules: [...modules], tasks: Object.fromEntries(entries) };
 }
