@@ -74,3 +74,17 @@ describe('POST /v1/batches with tasks', () => {
     expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(0);
   });
 });
+
+describe('OpenAPI lists the tasks', () => {
+  it('POST /v1/jobs offers one request schema per task, with its input schema', async () => {
+    const edge = edgeHarness();
+    const text = await (await edge.request('GET', '/openapi.json', { auth: null })).text();
+    const doc = JSON.parse(text) as { components: { schemas: Record<string, { properties: Record<string, { properties?: Record<string, unknown> }> }> } };
+    for (const name of Object.keys(TASKS_MANIFEST.tasks)) {
+      const schema = doc.components.schemas[`TaskRequest_${name}`];
+      expect(schema, name).toBeDefined();
+      expect(Object.keys(schema!.properties.input!.properties!)).toEqual(Object.keys((TASKS_MANIFEST.tasks[name]!.inputSchema as { properties: object }).properties));
+    }
+    expect(text).toContain('#/components/schemas/TaskRequest_catalog');
+  });
+});

@@ -10,6 +10,7 @@ import { domainLimitsSchema } from '../../../shared/domain-limits.ts';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import type { AppEnv } from '../app-env.ts';
 import { registerCrawlRoutes } from '../crawls/crawl-openapi.ts';
+import { taskRequestSchemas } from '../tasks/task-openapi.ts';
 import * as s from './schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: s.problemSchema } } });
@@ -24,8 +25,8 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   r.registerPath(createRoute({ method: 'get', path: '/healthz', summary: 'Liveness', responses: { 200: json('The edge answers', z.object({ status: z.literal('ok') })) } }));
   r.registerPath(createRoute({ method: 'get', path: '/readyz', summary: 'Readiness (broker reachable)', responses: { 200: json('Ready', z.object({ status: z.literal('ready') })), 503: common[503] } }));
   r.registerPath(createRoute({
-    method: 'post', path: '/v1/jobs', summary: 'Enqueue a scrape job', security: secured,
-    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: jobRequestSchema } } } },
+    method: 'post', path: '/v1/jobs', summary: 'Enqueue a scrape job, or a run of a task ({"task", "input"})', security: secured,
+    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: z.union([jobRequestSchema, ...taskRequestSchemas()]) } } } },
     responses: { 202: json('Accepted (or an existing job for the same idempotency key)', s.jobAcceptedSchema), ...common, 413: problem('Body too large'), 415: problem('Not JSON'), 429: problem('Quota exceeded') },
   }));
   r.registerPath(createRoute({
