@@ -4,6 +4,7 @@
  * guard under ctx.fetch, containment of throws, hangs and leaked rejections, fan-out with
  * waiting children, and the fleet-wide rateLimit.
  */
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedPage } from '../support/test-site-pages.ts';
 import { startTaskStack, type TaskStack } from './task-stack.ts';
@@ -34,6 +35,32 @@ describe('tasks in a worker process', () => {
     const id = await t.addTask('fetch-title', { url: t.site.url(HOST, '/page/3') });
     expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
     expect((await t.result(id))?.value).toEqual({ status: 200, h1: expectedPage(3).h1 });
+  });
+
+  it('ctx.fetch sends a method, headers and a JSON body, and reads a JSON answer', async () => {
+    // An echo server on the allowed loopback address (another port than the site's).
+    const echo: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      req.on('end', () => {
+        if (req.url === '/robots.txt') return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ method: req.method, contentType: req.headers['content-type'], header: req.headers['x-task'], body: body ? JSON.parse(body) : null }));
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, HOST, resolve));
+    try {
+      const url = `http://${HOST}:${(echo.address() as { port: number }).port}/api`;
+      const id = await t.addTask('post-json', { url, payload: { q: 'lamps', page: 2 } });
+      expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+      expect((await t.result(id))?.value).toEqual({ method: 'POST', contentType: 'application/json', header: 'yes', body: { q: 'lamps', page: 2 } });
+      const bad = await t.addTask('post-json', { url, payload: 1, method: 'GET' });
+      expect(await t.waitForState(bad, ['completed', 'failed'])).toBe('failed');
+      expect((await t.queue.getJob(bad))!.failedReason).toMatch(/a body needs a method other than GET/);
+    } finally {
+      echo.closeAllConnections();
+      await new Promise((resolve) => echo.close(resolve));
+    }
   });
 
   it('ctx.fetch cannot reach an address the SSRF guard forbids, and the site never sees it', async () => {

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { ExtractRule } from '../../../shared/job-schema.ts';
+import type { RequestBody, RequestMethod } from '../../../shared/scrape-options/index.ts';
 import type { TaskResult } from '../../../shared/tasks/task-request.ts';
 
 /** One response of `ctx.fetch`; the body is read in full (under QUARRY_MAX_BODY_BYTES) before it resolves. */
@@ -27,6 +28,12 @@ export interface TaskResponse {
 }
 
 export interface TaskFetchInit {
+  /** Default GET. A redirect continues as browsers do (303, and 301/302 after a POST, as GET without the body). */
+  method?: RequestMethod;
+  /** Sent on every hop (Authorization only to the first origin); the same headers are refused as in a job's `headers`. */
+  headers?: Record<string, string>;
+  /** A string (text/plain), `{json}` or `{form}`, as a job's `body`; not with GET. */
+  body?: RequestBody;
   /** This request's own timeout; never past what is left of the task's `timeoutMs`. */
   timeoutMs?: number;
 }
@@ -64,7 +71,7 @@ export interface TaskContext {
   /** A pino logger bound to the job (jobId, task, attempt). */
   readonly log: Logger;
   /**
-   * GET `url` the way plain jobs fetch: SSRF guard on every hop, robots.txt, the fleet-wide
+   * Requests `url` (GET unless `init` says otherwise) the way plain jobs fetch: SSRF guard on every hop, robots.txt, the fleet-wide
    * per-domain limits (one limiter call per request and redirect hop), 429/503 cooldowns, the
    * body cap and the task's deadline. A 4xx/5xx throws the same error classes as a job's fetch.
    */

@@ -11,11 +11,14 @@
  * task's remaining time, otherwise the whole run is deferred (RetryLaterError, no attempt spent)
  * and the re-run's n-th request, the same id, claims the reservation.
  */
-import type { HttpFetcher, FetchedPage } from '../http/http-fetcher.ts';
+import { z } from 'zod';
+import { encodeRequestBody, requestBodySchema, requestHeadersSchema, requestMethodSchema } from '../../../shared/scrape-options/index.ts';
+import type { FetchRequest, HttpFetcher, FetchedPage } from '../http/http-fetcher.ts';
 import { decodeText } from '../http/content-type.ts';
 import type { GatePass, PolitenessGate } from '../politeness/index.ts';
 import { DomainThrottledError } from '../politeness/politeness-gate.ts';
 import type { TaskFetchInit, TaskResponse } from './task-context.ts';
+import { TaskUsageError } from './task-errors.ts';
 
 export interface TaskFetchRun {
   jobId: string;
@@ -36,6 +39,22 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     const onAbort = () => { clearTimeout(timer); reject(signal.reason); };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** `init` checked with the schemas of a job's request options (shared/scrape-options/request-options.ts). */
+const initSchema = z.strictObject({
+  method: requestMethodSchema.optional(),
+  headers: requestHeadersSchema.optional(),
+  body: requestBodySchema.optional(),
+  timeoutMs: z.number().positive().optional(),
+});
+
+/** What the fetcher sends; undefined for a plain GET (the fetcher's constant headers). */
+function fetchRequestOf(init: z.output<typeof initSchema>): FetchRequest | undefined {
+  const method = init.method ?? 'GET';
+  if (init.body !== undefined && (method === 'GET')) throw new TaskUsageError('ctx.fetch: a body needs a method other than GET');
+  if (method === 'GET' && init.headers === undefined) return undefined;
+  return { method, headers: init.headers ?? {}, body: init.body === undefined ? undefined : encodeRequestBody(init.body) };
 }
 
 function responseOf(fetched: FetchedPage): TaskResponse {
@@ -67,13 +86,19 @@ export function createTaskFetch(fetcher: HttpFetcher, gate: PolitenessGate | und
   }
 
   return async function taskFetch(url: string, init: TaskFetchInit = {}): Promise<TaskResponse> {
+    const parsed = initSchema.safeParse(init);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new TaskUsageError(`ctx.fetch: init.${issue.path.map(String).join('.')}: ${issue.message}`);
+    }
+    const request = fetchRequestOf(parsed.data);
     requests += 1;
     const owner = `${run.jobId}~f${requests}`;
     const pass = await admit(owner, url, run.remainingMs());
     try {
-      const timeoutMs = Math.max(1, Math.min(init.timeoutMs ?? Infinity, run.remainingMs()));
+      const timeoutMs = Math.max(1, Math.min(parsed.data.timeoutMs ?? Infinity, run.remainingMs()));
       const fetched = await fetcher.fetch(url, {
-        timeoutMs, signal: run.signal, anyBody: true, urlChecked: pass?.urlChecked ?? false,
+        timeoutMs, signal: run.signal, anyBody: true, urlChecked: pass?.urlChecked ?? false, ...(request ? { request } : {}),
         ...(pass ? { onRedirect: (hop: URL) => pass.hop(hop) } : {}),
       });
       return responseOf(fetched);
