@@ -27,6 +27,11 @@ export function batchItemsKey(prefix: string, batchId: string): string {
 }
 
 /** Hash: item index → job id, for items that matched an existing job (answered again on a replay). */
+/** Ids of the child jobs tasks of the batch added (ctx.enqueue), each counted once (batch-add-children-2.lua). */
+export function batchChildrenKey(prefix: string, batchId: string): string {
+  return `${batchKey(prefix, batchId)}:children`;
+}
+
 export function batchDedupKey(prefix: string, batchId: string): string {
   return `${batchKey(prefix, batchId)}:dedup`;
 }

@@ -50,6 +50,17 @@ describe('examples/tasks', () => {
     expect(child).toMatchObject({ status: 'completed', name: 'task:product', result: { value: { name: productName(1) } } });
   });
 
+  it('a catalog task in a batch: its 15 children count in the batch, which finishes with them', async () => {
+    const res = await edge.post('/v1/batches', { jobs: [{ task: 'catalog', input: { url: `${shop.origin}/catalog?page=2`, maxPages: 1 } }] });
+    expect(res.status).toBe(202);
+    const { batchId, jobs } = (await res.json()) as { batchId: string; jobs: { id: string }[] };
+    const parent = await edge.waitForJob(jobs[0]!.id, 60_000);
+    expect(parent.status).toBe('completed');
+    const batch = (await (await edge.get(`/v1/batches/${batchId}`)).json()) as Record<string, unknown>;
+    // One item, its 5 children (page 2 lists products 6-10): all in total, all completed.
+    expect(batch).toMatchObject({ items: 1, children: 5, total: 6, completed: 6, failed: 0, pending: 0, unaccounted: 0, state: 'finished' });
+  });
+
   it('the edge refuses an invalid input with a 400 naming the field', async () => {
     const res = await edge.post('/v1/jobs', { task: 'catalog', input: { url: `${shop.origin}/catalog`, maxPages: 0 } });
     expect(res.status).toBe(400);

@@ -15,6 +15,8 @@ export interface BatchView {
   items: number;
   /** Items that created a job: completed + failed + cancelled + pending. */
   total: number;
+  /** Child jobs the batch's tasks added (ctx.enqueue); in `total`, not in `items`. */
+  children: number;
   /** Items that matched an existing job (idempotency key or dedupe window); not in `total`. */
   deduplicated: number;
   /** Items not enqueued yet: a POST failed part-way; retrying it with its Idempotency-Key adds them. */
@@ -38,7 +40,8 @@ export async function readBatch(redis: Redis, prefix: string, batchId: string): 
   const num = (name: string) => Number(record[name] ?? 0);
   const total = num('total');
   const deduplicated = num('deduplicated');
-  const accounted = total + deduplicated;
+  const children = num('children');
+  const accounted = total - children + deduplicated;
   // Records written before `items` existed were complete once written.
   const items = record.items === undefined ? accounted : num('items');
   const finished = num('completed') + num('failed') + num('cancelled');
@@ -47,6 +50,7 @@ export async function readBatch(redis: Redis, prefix: string, batchId: string): 
     batchId,
     items,
     total,
+    children,
     deduplicated,
     unaccounted,
     completed: num('completed'),

@@ -55,6 +55,7 @@ export const batchAcceptedSchema = z.object({
 
 export const batchViewSchema = z.object({
   batchId: z.string(), items: z.number(), total: z.number().describe('completed + failed + cancelled + pending'),
+  children: z.number().describe('Child jobs the batch\'s tasks added (ctx.enqueue); counted in total, not in items'),
   deduplicated: z.number(), unaccounted: z.number().describe('Items not enqueued yet (a POST failed part-way: retry it with its Idempotency-Key)'),
   completed: z.number(), failed: z.number(), cancelled: z.number(), pending: z.number(), progress: z.number(),
   state: z.enum(['incomplete', 'running', 'finished']), createdAt: z.string(),

@@ -12,6 +12,9 @@
  * Redis); once none is, BullMQ puts the parent back in the queue and its handler runs again from
  * the top, and `ctx.children()` returns the outcomes read from the result store.
  *
+ * Children of a task that belongs to a batch count in that batch (batch-add-children-2.lua: one
+ * script call per enqueue call with new children, each child counted once into `total`).
+ *
  * Redis cost: one add-job script per new child (a pipeline), one pipeline of 2 HEXISTS per
  * waited child on a re-run (children already accounted for are not added again: a removed
  * completed child would otherwise run twice), one moveToWaitingChildren per `children()` call,
@@ -20,7 +23,10 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { WaitingChildrenError, type Job, type JobsOptions, type Queue } from 'bullmq';
+import { BATCH_TTL_SECONDS, batchChildrenKey, batchKey } from '../../../shared/batch-keys.ts';
 import { domainKey } from '../../../shared/domain-key.ts';
+import { loadScript } from '../../../shared/scripts/load-scripts.ts';
+import { runScript } from '../politeness/run-script.ts';
 import { jobRequestSchema, type JobData } from '../../../shared/job-schema.ts';
 import { isTaskResult } from '../../../shared/job-result.ts';
 import { taskJobName, taskRequestSchema, type TaskJobData } from '../../../shared/tasks/task-request.ts';
@@ -43,6 +49,7 @@ export interface TaskChildrenRun {
 }
 
 const TAG = /^([0-9a-f]{12})\./;
+const BATCH_ADD_CHILDREN = loadScript('batch-add-children');
 /** The most children one enqueue call may add (one pipeline). */
 export const MAX_CHILDREN_PER_CALL = 1_000;
 
@@ -66,7 +73,11 @@ export function createTaskChildren(run: TaskChildrenRun) {
 
   /** BullMQ name, data and options of one child. */
   function childJob(spec: ChildSpec, id: string, wait: boolean): { name: string; data: TaskJobData | JobData; opts: JobsOptions } {
-    const common = { acceptedAt: Date.now(), ...(data.tenant ? { tenant: data.tenant } : {}), ...(data.submittedBy ? { submittedBy: data.submittedBy } : {}) };
+    // Children of a batch's task count in that batch (counted into its total before they are added).
+    const common = {
+      acceptedAt: Date.now(), ...(data.tenant ? { tenant: data.tenant } : {}), ...(data.submittedBy ? { submittedBy: data.submittedBy } : {}),
+      ...(data.batchId ? { batchId: data.batchId } : {}),
+    };
     const opts: JobsOptions = {
       jobId: id,
       ...(job.opts.backoff ? { backoff: job.opts.backoff } : {}),
@@ -113,6 +124,12 @@ export function createTaskChildren(run: TaskChildrenRun) {
     const jobs = specs.map((spec, i) => childJob(spec, ids[i]!, wait));
     const known = wait ? await accounted(ids) : new Set<string>();
     const fresh = jobs.filter((_, i) => !known.has(ids[i]!));
+    if (fresh.length > 0 && data.batchId) {
+      // Counted first: a child that finishes before its count would make the batch look finished.
+      const prefix = queue.opts.prefix!;
+      await runScript(run.broker, BATCH_ADD_CHILDREN, [batchKey(prefix, data.batchId), batchChildrenKey(prefix, data.batchId)],
+        [BATCH_TTL_SECONDS, ...fresh.map((child) => child.opts.jobId!)]);
+    }
     if (fresh.length > 0) await queue.addBulk(fresh);
     run.onAdded?.(fresh.length);
     if (wait) waited.push(...ids);
