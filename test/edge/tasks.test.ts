@@ -23,6 +23,15 @@ describe('POST /v1/jobs with a task', () => {
     expect(status).toMatchObject({ id, status: 'waiting', name: 'task:catalog' });
   });
 
+  it('a delayed task job can be cancelled like a scrape job', async () => {
+    const edge = edgeHarness();
+    const { id } = await (await edge.request('POST', '/v1/jobs', { body: { task: 'product', input: { url: 'https://shop.example/p/2' }, delayMs: 60_000 } })).json<{ id: string }>();
+    expect(await (await edge.request('GET', `/v1/jobs/${id}`)).json()).toMatchObject({ status: 'delayed', name: 'task:product' });
+    const cancel = await edge.request('DELETE', `/v1/jobs/${id}`);
+    expect(cancel.status).toBe(200);
+    expect((await edge.request('GET', `/v1/jobs/${id}`)).status).toBe(404);
+  });
+
   it('an idempotency key names the same task job', async () => {
     const edge = edgeHarness();
     const send = () => edge.request('POST', '/v1/jobs', { body: { task: 'product', input: { url: 'https://shop.example/p/1' }, idempotencyKey: 'p-1' } });

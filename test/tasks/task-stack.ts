@@ -13,7 +13,7 @@ import { startWorkerStack, type WorkerStack, type WorkerStackOptions } from '../
 export const FIXTURE_TASKS = fileURLToPath(new URL('./fixtures/test-tasks.ts', import.meta.url));
 
 export interface TaskStack extends WorkerStack {
-  addTask(task: string, input: unknown, options?: { id?: string; attempts?: number }): Promise<string>;
+  addTask(task: string, input: unknown, options?: { id?: string; attempts?: number; callbackUrl?: string }): Promise<string>;
   state(id: string): Promise<string>;
   waitForState(id: string, states: string[], timeoutMs?: number): Promise<string>;
   result(id: string): Promise<Record<string, unknown> | null>;
@@ -26,7 +26,7 @@ export async function startTaskStack(options: Omit<WorkerStackOptions, 'workerEn
     async addTask(task, input, addOptions = {}) {
       const id = addOptions.id ?? `t-${randomBytes(6).toString('hex')}`;
       const attempts = addOptions.attempts ?? 3;
-      const data: TaskJobData = { request: { task, input, priority: 0, delayMs: 0, attempts }, acceptedAt: Date.now() };
+      const data: TaskJobData = { request: { task, input, priority: 0, delayMs: 0, attempts, ...(addOptions.callbackUrl ? { callbackUrl: addOptions.callbackUrl } : {}) }, acceptedAt: Date.now() };
       await base.queue.add(taskJobName(task), data, { jobId: id, attempts, backoff: { type: 'exponential', delay: 200 } });
       return id;
     },

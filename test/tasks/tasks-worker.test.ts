@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../dev/local/wait-for.ts';
 import { expectedPage } from '../support/test-site-pages.ts';
 import { startTaskStack, type TaskStack } from './task-stack.ts';
 
@@ -13,7 +14,7 @@ let t: TaskStack;
 const HOST = '127.0.0.2';
 
 beforeAll(async () => {
-  t = await startTaskStack({ name: 'tasks', hosts: [HOST], workers: 1 });
+  t = await startTaskStack({ name: 'tasks', hosts: [HOST], workers: 1, workerEnv: { QUARRY_CALLBACK_SECRET: 'tasks-callback-secret' } });
 }, 90_000);
 afterAll(async () => t?.close());
 
@@ -29,6 +30,29 @@ describe('tasks in a worker process', () => {
     const id = await t.addTask('echo', { value: { a: 1 } });
     expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
     expect(await t.result(id)).toMatchObject({ task: 'echo', attempt: 1, value: { value: { a: 1 }, n: 0, attempt: 1, jobId: id } });
+  });
+
+  it('calls back a task job\'s callbackUrl with its result, signed, as for a scrape job', async () => {
+    const received: { body: Record<string, unknown>; signature: string | undefined }[] = [];
+    const receiver: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      req.on('end', () => {
+        if (req.method === 'POST') received.push({ body: JSON.parse(body) as Record<string, unknown>, signature: req.headers['quarry-signature'] as string | undefined });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, HOST, resolve));
+    try {
+      const callbackUrl = `http://${HOST}:${(receiver.address() as { port: number }).port}/hook`;
+      const id = await t.addTask('echo', { value: 'called back' }, { callbackUrl });
+      await waitFor(() => received.length > 0, { timeoutMs: 20_000, description: 'the callback' });
+      expect(received[0]!.body).toMatchObject({ event: 'job.completed', jobId: id, result: { task: 'echo', value: { value: 'called back' } } });
+      expect(received[0]!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('ctx.fetch and ctx.extract read a page of the site', async () => {
