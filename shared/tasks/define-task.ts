@@ -1,8 +1,7 @@
 /**
  * @module shared/tasks/define-task
  * What a task is, apart from the worker that runs it: a name, a zod schema of its input, its
- * retry/timeout/rate settings and a handler. Tasks run in HTTP mode (ctx.fetch); a browser mode
- * with ctx.page is not built yet. `defineTask` (re-exported with the worker's
+ * mode, its retry/timeout/rate settings and a handler. `defineTask` (re-exported with the worker's
  * context type as `quarry/tasks`) checks the settings and brands the object, so the worker's
  * loader and the manifest generator register every export made by it and nothing else.
  *
@@ -19,6 +18,8 @@ export const TASK_BRAND = Symbol.for('quarry.task');
 /** Task names: they are job names (`task:<name>`) and metric labels. */
 export const TASK_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
+export type TaskMode = 'http' | 'browser';
+
 /** A task's own time budget may be longer than a scrape's: a listing that pages through a site. */
 export const TASK_TIMEOUT_MS = { min: 1_000, max: 600_000, default: 60_000 } as const;
 
@@ -27,6 +28,8 @@ export interface TaskSpec<I extends z.ZodType, Ctx> {
   name: string;
   /** Validates `input` at the edge (as JSON Schema, from the manifest) and again in the worker. */
   input: I;
+  /** `browser` gives the handler `ctx.page`, a warm pooled Chromium page (guarded, wiped after the run). Default `http`. */
+  mode?: TaskMode;
   /** Attempts, the first included (a request's `attempts` overrides it). Default 3. */
   attempts?: number;
   /** The handler's time budget per run; past it the run fails (retryable) and its signal aborts. Default 60 s. */
@@ -40,6 +43,7 @@ export interface TaskDefinition<I extends z.ZodType = z.ZodType, Ctx = unknown> 
   readonly [TASK_BRAND]: true;
   readonly name: string;
   readonly input: I;
+  readonly mode: TaskMode;
   readonly attempts: number;
   readonly timeoutMs: number;
   /** Empty: no task-level rate limit. */
@@ -54,6 +58,7 @@ export class InvalidTaskError extends Error {
 
 const settingsSchema = z.looseObject({
   name: z.string().regex(TASK_NAME, 'must be 1-64 characters of a-z, 0-9, "_" and "-", starting with a letter'),
+  mode: z.enum(['http', 'browser']).default('http'),
   attempts: z.int().min(LIMITS.attempts.min).max(LIMITS.attempts.max).default(LIMITS.attempts.default),
   timeoutMs: z.int().min(TASK_TIMEOUT_MS.min).max(TASK_TIMEOUT_MS.max).default(TASK_TIMEOUT_MS.default),
   rateLimit: z.union([rateWindowSchema, z.array(rateWindowSchema).min(1).max(8)]).optional(),
@@ -70,7 +75,7 @@ export function createTaskDefinition<I extends z.ZodType, Ctx>(spec: TaskSpec<I,
   const { rateLimit } = settings.data;
   return Object.freeze({
     [TASK_BRAND]: true as const,
-    name: settings.data.name, input: spec.input, attempts: settings.data.attempts,
+    name: settings.data.name, input: spec.input, mode: settings.data.mode, attempts: settings.data.attempts,
     timeoutMs: settings.data.timeoutMs, rateLimit: rateLimit === undefined ? [] : Array.isArray(rateLimit) ? rateLimit : [rateLimit],
     handler: spec.handler,
   });

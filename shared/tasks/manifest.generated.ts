@@ -11,6 +11,7 @@ export const TASKS_MANIFEST: TasksManifest = {
   ],
   "tasks": {
     "catalog": {
+      "mode": "http",
       "attempts": 3,
       "timeoutMs": 60000,
       "rateLimit": [],
@@ -35,6 +36,7 @@ export const TASKS_MANIFEST: TasksManifest = {
       }
     },
     "product": {
+      "mode": "http",
       "attempts": 3,
       "timeoutMs": 30000,
       "rateLimit": [

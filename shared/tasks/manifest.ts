@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import type { RateWindow } from '../domain-limits.ts';
-import type { TaskDefinition } from './define-task.ts';
+import type { TaskDefinition, TaskMode } from './define-task.ts';
 
 export interface ManifestTask {
+  mode: TaskMode;
   attempts: number;
   timeoutMs: number;
   rateLimit: readonly RateWindow[];
@@ -26,7 +27,7 @@ export interface TasksManifest {
 
 /** The manifest entry of one task. Throws when the input schema has no JSON Schema form (a transform, a custom check). */
 /** What the manifest reads of a task (not its handler, whose context type varies). */
-export type ManifestSource = Pick<TaskDefinition, 'name' | 'input' | 'attempts' | 'timeoutMs' | 'rateLimit'>;
+export type ManifestSource = Pick<TaskDefinition, 'name' | 'input' | 'mode' | 'attempts' | 'timeoutMs' | 'rateLimit'>;
 
 export function manifestEntry(task: ManifestSource): ManifestTask {
   let inputSchema: Record<string, unknown>;
@@ -36,7 +37,7 @@ export function manifestEntry(task: ManifestSource): ManifestTask {
   } catch (error) {
     throw new Error(`task "${task.name}": its input schema has no JSON Schema form for the edge (${(error as Error).message}); use plain zod types`);
   }
-  return { attempts: task.attempts, timeoutMs: task.timeoutMs, rateLimit: task.rateLimit, inputSchema };
+  return { mode: task.mode, attempts: task.attempts, timeoutMs: task.timeoutMs, rateLimit: task.rateLimit, inputSchema };
 }
 
 export function buildManifest(modules: readonly string[], tasks: readonly ManifestSource[]): TasksManifest {

@@ -171,7 +171,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   });
   const taskMetrics = createTaskMetrics(metrics.registry);
   const runTask = tasks.tasks.length === 0 ? undefined : createTaskRunner({
-    registry: tasks, fetcher, politeness, effects, resultStore, queue: depthQueue, broker, metrics: taskMetrics,
+    registry: tasks, fetcher, pages: renderer, politeness, effects, resultStore, queue: depthQueue, broker, metrics: taskMetrics,
     maxResultBytes: config.maxResultBytes,
     rateLimiter: await createTaskRateLimiter({ broker, prefix, tasks: tasks.tasks, inProcessWaitMs: config.politenessWaitMs }),
   });

@@ -78,8 +78,26 @@ export interface RenderOptions {
   beforeRead?: (page: Page) => Promise<void>;
 }
 
+export interface PageSessionOptions {
+  signal: AbortSignal;
+  /** Called for every main-frame navigation request, the first included, before it leaves the browser; its error aborts it. */
+  onNavigation: (url: URL) => Promise<void>;
+}
+
 export interface PageRenderer {
   render(options: RenderOptions): Promise<FetchedPage>;
+}
+
+export interface PageSessions {
+  /**
+   * A task's page (`ctx.page`, worker/src/tasks/): a warm page leased and set up as a render's
+   * (SSRF guard, blocked resources, default emulation, direct route), every main-frame
+   * navigation through `onNavigation`. When `use` settles the page goes back to the pool, reset
+   * (cookies, storage, history) if `use` succeeded, closed otherwise; when `signal` aborts (the
+   * task's timeout) the session ends at once and the page is closed, whatever `use` still does.
+   * A navigation `onNavigation` refused is what the session throws, even if `use` caught it.
+   */
+  withPage<T>(options: PageSessionOptions, use: (page: Page) => Promise<T>): Promise<T>;
 }
 
 /** Our votes in cooperative interception; a guard voting abort at a higher priority wins. */
@@ -136,7 +154,7 @@ function interceptRequests(
   });
 }
 
-export function createPageRenderer(options: PageRendererOptions): PageRenderer {
+export function createPageRenderer(options: PageRendererOptions): PageRenderer & PageSessions {
   const { pool, maxRedirects, maxBodyBytes = Infinity, checkRequest, preparePage, blockedResources = DEFAULT_BLOCKED_RESOURCES, settleMs = 100 } = { ...options };
   const blocked = new Set<string>(blockedResources);
   const navigations = new WeakMap<Page, JobNavigations>();
@@ -253,5 +271,33 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     }
   }
 
-  return { render };
+  async function withPage<T>({ signal, onNavigation }: PageSessionOptions, use: (page: Page) => Promise<T>): Promise<T> {
+    const lease = await pool.acquire(signal);
+    const { browser, page } = lease;
+    // `started`: the session's first navigation is not pre-checked by anyone, so it goes through the hook too.
+    const job: JobNavigations = { onNavigation, started: true };
+    let reusable = false;
+    try {
+      if (lease.fresh) {
+        await setUpPage(page);
+        lease.prepared();
+      }
+      await applyEmulation(page, DEFAULT_EMULATION);
+      lease.network?.use(undefined);
+      navigations.set(page, job);
+      const result = await raceAbort(use(page), signal, () => new JobAbortedError(signal.reason));
+      if (job.error !== undefined) throw job.error;
+      reusable = browser.connected && !page.isClosed();
+      return result;
+    } catch (error) {
+      if (job.error !== undefined) throw job.error;
+      if (!browser.connected) throw new BrowserCrashedError(error);
+      throw error;
+    } finally {
+      navigations.delete(page);
+      lease.release(reusable);
+    }
+  }
+
+  return { render, withPage };
 }

@@ -22,6 +22,7 @@ import type { JobEffects } from '../effects/job-effects.ts';
 import { InvalidJobError, RetryableError, RetryLaterError } from '../errors/index.ts';
 import { extractFromHtml } from '../extract/extract-fields.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
+import type { PageSessions } from '../browser/page-renderer.ts';
 import type { PolitenessGate } from '../politeness/index.ts';
 import type { ResultStore } from '../result-store.ts';
 import { createTaskChildren } from './task-children.ts';
@@ -42,6 +43,8 @@ export interface TaskSummary {
 export interface TaskRunnerOptions {
   registry: TaskRegistry;
   fetcher: HttpFetcher;
+  /** Pages for browser-mode tasks (ctx.page). */
+  pages: PageSessions;
   politeness?: PolitenessGate;
   effects: JobEffects;
   resultStore: ResultStore;
@@ -83,8 +86,16 @@ function storableValue(task: string, value: unknown, maxBytes: number): unknown 
   return JSON.parse(json) as unknown;
 }
 
+/** An http-mode task's ctx: `page` says what it needs instead of being undefined. */
+function withoutPage(ctx: Omit<TaskContext, 'page'>): TaskContext {
+  return Object.defineProperty({ ...ctx }, 'page', {
+    get() { throw new TaskUsageError(`ctx.page needs mode: 'browser' in the task's definition (task "${ctx.task}")`); },
+    enumerable: false,
+  }) as TaskContext;
+}
+
 export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
-  const { registry, fetcher, politeness, effects, resultStore, rateLimiter, queue, broker, metrics, maxResultBytes } = options;
+  const { registry, fetcher, pages, politeness, effects, resultStore, rateLimiter, queue, broker, metrics, maxResultBytes } = options;
 
   return async function runTask({ job, token, attempt, firstStart, signal, logger }) {
     const data = parseTaskJobData(job);
@@ -108,13 +119,13 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     const startedAt = Date.now();
     const remainingMs = () => Math.max(1, startedAt + task.timeoutMs - Date.now());
     const log = logger.child({ task: name });
-    const fetchOnce = createTaskFetch(fetcher, politeness, { jobId, signal: runSignal, firstStart, remainingMs });
+    const requests = createTaskFetch(fetcher, politeness, { jobId, signal: runSignal, firstStart, remainingMs });
     const children = createTaskChildren({
       job, token, data, queue, broker, registry, resultStore, onAdded: (count) => metrics?.childrenAdded(name, count),
     });
-    const ctx: TaskContext = {
+    const ctx: Omit<TaskContext, 'page'> = {
       jobId, task: name, attempt, signal: runSignal, log,
-      fetch: (url, init) => { metrics?.fetched(name); return fetchOnce(url, init); },
+      fetch: (url, init) => { metrics?.fetched(name); return requests.fetch(url, init); },
       async extract(html, rules) {
         const parsed = extractSchema.safeParse(rules);
         if (!parsed.success) throw new TaskUsageError(`ctx.extract: invalid rules: ${parsed.error.issues[0]?.message ?? ''}`);
@@ -136,7 +147,10 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
         reject(new TaskTimeoutError(name, task.timeoutMs));
       }, task.timeoutMs);
     });
-    const handled = Promise.resolve().then(() => task.handler(ctx, input.data));
+    const handled = task.mode === 'browser'
+      ? pages.withPage({ signal: runSignal, onNavigation: (url) => { metrics?.fetched(name); return requests.navigate(url); } }, (page) => task.handler({ ...ctx, page }, input.data))
+        .finally(() => requests.releaseNavigations())
+      : Promise.resolve().then(() => task.handler(withoutPage(ctx), input.data));
     // Once abandoned (timeout, hand-back), the handler's late failure must not surface as unhandled.
     handled.catch(() => undefined);
     let value: unknown;

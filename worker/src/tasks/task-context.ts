@@ -2,9 +2,10 @@
  * @module worker/tasks/task-context
  * What a task's handler gets (`handler(ctx, input)`): the job's identity and signal, a logger,
  * and the worker's own guarded capabilities — fetch through the politeness gate and the SSRF
- * guard, the streaming extractor, and fan-out to child jobs.
+ * guard, the warm browser page, the streaming extractor, and fan-out to child jobs.
  */
 import type { Logger } from 'pino';
+import type { Page } from 'puppeteer-core';
 import type { ExtractRule } from '../../../shared/job-schema.ts';
 import type { RequestBody, RequestMethod } from '../../../shared/scrape-options/index.ts';
 import type { TaskResult } from '../../../shared/tasks/task-request.ts';
@@ -76,6 +77,12 @@ export interface TaskContext {
    * body cap and the task's deadline. A 4xx/5xx throws the same error classes as a job's fetch.
    */
   fetch(url: string, init?: TaskFetchInit): Promise<TaskResponse>;
+  /**
+   * Mode `browser` only (a TaskUsageError otherwise): a warm Chromium page from the worker's pool,
+   * behind the SSRF guard, every main-frame navigation through robots.txt and the domain's limits;
+   * reset (cookies, storage, history) when the run ends, closed after a failure or a timeout.
+   */
+  readonly page: Page;
   /** Quarry's extractor on `html`: name → CSS selector, the same rules as a job's `extract`. */
   extract(html: string, rules: Record<string, string | ExtractRule>): Promise<Record<string, string | string[] | null>>;
   /** Adds child jobs (idempotent per parent run: the same call on a re-run names the same children). */

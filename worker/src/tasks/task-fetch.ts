@@ -71,6 +71,8 @@ function responseOf(fetched: FetchedPage): TaskResponse {
 
 export function createTaskFetch(fetcher: HttpFetcher, gate: PolitenessGate | undefined, run: TaskFetchRun) {
   let requests = 0;
+  /** Passes of ctx.page's navigations: held until the page session ends (a capped domain's lease covers the page's use). */
+  const navigationPasses: GatePass[] = [];
 
   /** The gate's pass for `owner`, sleeping to a reserved slot that fits in the time left. */
   async function admit(owner: string, url: string, timeoutMs: number): Promise<GatePass | undefined> {
@@ -85,7 +87,18 @@ export function createTaskFetch(fetcher: HttpFetcher, gate: PolitenessGate | und
     }
   }
 
-  return async function taskFetch(url: string, init: TaskFetchInit = {}): Promise<TaskResponse> {
+  /** A main-frame navigation of ctx.page: the same admission as a request, under its own id. */
+  async function navigate(url: URL): Promise<void> {
+    requests += 1;
+    const pass = await admit(`${run.jobId}~f${requests}`, url.href, run.remainingMs());
+    if (pass) navigationPasses.push(pass);
+  }
+
+  async function releaseNavigations(): Promise<void> {
+    await Promise.all(navigationPasses.splice(0).map((pass) => pass.release()));
+  }
+
+  async function taskFetch(url: string, init: TaskFetchInit = {}): Promise<TaskResponse> {
     const parsed = initSchema.safeParse(init);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -107,5 +120,7 @@ export function createTaskFetch(fetcher: HttpFetcher, gate: PolitenessGate | und
     } finally {
       await pass?.release();
     }
-  };
+  }
+
+  return { fetch: taskFetch, navigate, releaseNavigations };
 }
