@@ -6,15 +6,21 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../dev/local/free-port.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { expectedPage } from '../support/test-site-pages.ts';
 import { startTaskStack, type TaskStack } from './task-stack.ts';
 
 let t: TaskStack;
+let healthPort: number;
 const HOST = '127.0.0.2';
 
 beforeAll(async () => {
-  t = await startTaskStack({ name: 'tasks', hosts: [HOST], workers: 1, workerEnv: { QUARRY_CALLBACK_SECRET: 'tasks-callback-secret' } });
+  healthPort = await freePort();
+  t = await startTaskStack({
+    name: 'tasks', hosts: [HOST], workers: 1,
+    workerEnv: { QUARRY_CALLBACK_SECRET: 'tasks-callback-secret', QUARRY_HEALTH_PORT: String(healthPort), QUARRY_HEALTH_HOST: '127.0.0.1' },
+  });
 }, 90_000);
 afterAll(async () => t?.close());
 
@@ -146,5 +152,16 @@ describe('tasks in a worker process', () => {
     // Any three consecutive runs span at least a window (the limiter's margin aside).
     for (let i = 0; i + 2 < times.length; i++) expect(times[i + 2]! - times[i]!).toBeGreaterThanOrEqual(950);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('counts task runs, fetches, children and leaked rejections in quarry_task_* metrics', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)`, 'm').exec(text)?.[1] ?? 'NaN');
+    expect(value('quarry_task_runs_total{task="echo",outcome="completed"}')).toBeGreaterThanOrEqual(5);
+    expect(value('quarry_task_runs_total{task="hangs",outcome="timed-out"}')).toBe(1);
+    expect(value('quarry_task_runs_total{task="fan-out",outcome="waiting-children"}')).toBe(1);
+    expect(value('quarry_task_fetches_total{task="fetch-title"}')).toBeGreaterThanOrEqual(2);
+    expect(value('quarry_task_children_total{task="fan-out"}')).toBe(5);
+    expect(value('quarry_task_unhandled_rejections_total')).toBe(1);
   });
 });
