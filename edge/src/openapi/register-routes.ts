@@ -21,12 +21,15 @@ const common = { 400: problem('Invalid input: the detail names the field and the
 
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   const r = app.openAPIRegistry;
+  // Task requests are components of their own: the scrape request stays the documented body (clients read its properties).
+  for (const [name, schema] of taskRequestSchemas()) r.register(`TaskRequest_${name}`, schema);
   r.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' });
   r.registerPath(createRoute({ method: 'get', path: '/healthz', summary: 'Liveness', responses: { 200: json('The edge answers', z.object({ status: z.literal('ok') })) } }));
   r.registerPath(createRoute({ method: 'get', path: '/readyz', summary: 'Readiness (broker reachable)', responses: { 200: json('Ready', z.object({ status: z.literal('ready') })), 503: common[503] } }));
   r.registerPath(createRoute({
     method: 'post', path: '/v1/jobs', summary: 'Enqueue a scrape job, or a run of a task ({"task", "input"})', security: secured,
-    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: z.union([jobRequestSchema, ...taskRequestSchemas()]) } } } },
+    description: 'The body is a scrape request (below) or a task request: one `TaskRequest_<name>` schema per task of this deployment (components), its `input` checked against the task\'s own schema.',
+    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: jobRequestSchema } } } },
     responses: { 202: json('Accepted (or an existing job for the same idempotency key)', s.jobAcceptedSchema), ...common, 413: problem('Body too large'), 415: problem('Not JSON'), 429: problem('Quota exceeded') },
   }));
   r.registerPath(createRoute({
