@@ -61,6 +61,32 @@ describe('examples/tasks', () => {
     expect(batch).toMatchObject({ items: 1, children: 5, total: 6, completed: 6, failed: 0, pending: 0, unaccounted: 0, state: 'finished' });
   });
 
+  it('SSE streams a task job\'s progress and result; a failed task job is retried with POST /v1/jobs/:id/retry', async () => {
+    const { id } = (await (await edge.post('/v1/jobs', { task: 'catalog', input: { url: `${shop.origin}/catalog?page=3`, maxPages: 1 } })).json()) as { id: string };
+    const res = await edge.get(`/v1/jobs/${id}/events`);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!/event: completed/.test(text)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    await reader.cancel();
+    expect(text).toMatch(/event: progress\ndata: .*"pages":1/);
+    expect(text).toMatch(/event: completed\ndata: .*"task":"catalog"/);
+
+    // A listing page past the last answers 404: NonRetryableError from ctx.fetch, failed at once.
+    const { id: failing } = (await (await edge.post('/v1/jobs', { task: 'catalog', input: { url: `${shop.origin}/catalog?page=9` } })).json()) as { id: string };
+    expect((await edge.waitForJob(failing, 30_000)).status).toBe('failed');
+    const retry = await edge.post(`/v1/jobs/${failing}/retry`, {});
+    expect(retry.status).toBe(202);
+    const again = await edge.waitForJob(failing, 30_000);
+    expect(again).toMatchObject({ status: 'failed', error: 'Target answered HTTP 404' });
+    expect(shop.log.filter((entry) => entry.path === '/catalog?page=9')).toHaveLength(2);
+  });
+
   it('the edge refuses an invalid input with a 400 naming the field', async () => {
     const res = await edge.post('/v1/jobs', { task: 'catalog', input: { url: `${shop.origin}/catalog`, maxPages: 0 } });
     expect(res.status).toBe(400);
