@@ -30,7 +30,7 @@ function moduleFile(source: string): string {
 describe('loading QUARRY_TASKS', () => {
   it('registers every defineTask export of every module', async () => {
     const registry = await loadTasks(parseTaskModules(` ${FIXTURE_TASKS} ,`));
-    expect(registry.tasks.map((task) => task.name).sort()).toEqual(['browser-hang', 'browser-text', 'echo', 'fan-out', 'fetch-many', 'fetch-title', 'hangs', 'leaks-rejection', 'post-json', 'rate-limited', 'throws', 'wrong-mode']);
+    expect(registry.tasks.map((task) => task.name).sort()).toEqual(['browser-hang', 'browser-text', 'echo', 'fan-out', 'fetch-many', 'fetch-title', 'hangs', 'leaks-rejection', 'post-json', 'rate-limited', 'scrape-children', 'throws', 'wrong-mode']);
     expect(registry.get('rate-limited')?.rateLimit).toEqual([{ max: 2, perMs: 1000 }]);
   });
 

@@ -145,6 +145,12 @@ describe('tasks in a worker process', () => {
     expect(children.every((child) => child?.parentKey?.endsWith(`:${id}`))).toBe(true);
   });
 
+  it('fans out plain scrape jobs as children and reads their results', async () => {
+    const id = await t.addTask('scrape-children', { urls: [t.site.url(HOST, '/page/7'), t.site.url(HOST, '/status/404')] });
+    expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
+    expect((await t.result(id))?.value).toEqual([{ status: 'completed', h1: expectedPage(7).h1 }, { status: 'failed' }]);
+  });
+
   it('rateLimit holds across runs: at most 2 runs of the task in any second', async () => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => t.addTask('rate-limited', {})));
     for (const id of ids) expect(await t.waitForState(id, ['completed', 'failed'])).toBe('completed');
