@@ -79,6 +79,11 @@ export const jobResultSchema = z.object({
   metadata: pageMetadataSchema.optional(),
   /** Screenshots, PDFs and oversized results, stored outside Redis. */
   artifacts: z.array(artifactRefSchema).optional(),
+  /**
+   * Present when the result was over QUARRY_RESULT_INLINE_MAX_BYTES: it is a stub, and these
+   * fields (e.g. `markdown`, `extract`) are only in its `result.json` artifact (`extract` is `{}` here).
+   */
+  offloaded: z.array(z.string()).optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

@@ -132,7 +132,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       ...(dispatcher ? { dispatcher } : {}),
     }),
   });
-  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks });
+  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes });
   const politeness = await createWorkerPoliteness(config, {
     broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
@@ -148,7 +148,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
 
   const handBackJob = createHandBack(broker, prefix);
   const pipeline = createJobPipeline({
-    fetcher, renderer, effects, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
+    fetcher, renderer, effects, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes, formatMaxHtmlBytes: config.formatMaxHtmlBytes }),
   });
   const processor = createProcessor({
     pipeline, logger, handBack: handBack.signal, handBackJob,

@@ -63,6 +63,8 @@ export interface RenderOptions {
    * that need the browser: screenshots, PDFs). Its error ends the render and discards the page.
    */
   whileLive?: (page: Page, fetched: FetchedPage) => Promise<void>;
+  /** Load what `blockedResources` would block (images, fonts, CSS): a screenshot or PDF shows the page as people see it. */
+  loadAssets?: boolean;
 }
 
 export interface PageRenderer {
@@ -93,11 +95,12 @@ function isTargetGone(error: unknown): boolean {
  */
 function interceptRequests(
   page: Page, blocked: ReadonlySet<string>, checkRequest: PageRendererOptions['checkRequest'], navigations: WeakMap<Page, JobNavigations>,
+  loadingAssets: WeakSet<Page>,
 ): void {
   page.on('request', async (request: HTTPRequest) => {
     if (request.isInterceptResolutionHandled()) return;
     try {
-      if (blocked.has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
+      if (!loadingAssets.has(page) && blocked.has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
       const url = new URL(request.url());
       const allowed = checkRequest ? await checkRequest(url).catch(() => false) : true;
       if (!allowed) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
@@ -124,15 +127,17 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const { pool, maxRedirects, maxBodyBytes = Infinity, checkRequest, preparePage, blockedResources = DEFAULT_BLOCKED_RESOURCES, settleMs = 100 } = { ...options };
   const blocked = new Set<string>(blockedResources);
   const navigations = new WeakMap<Page, JobNavigations>();
+  /** Pages whose current job loads every resource type (`loadAssets`). */
+  const loadingAssets = new WeakSet<Page>();
 
   /** Once per page: hooks that stay installed for every job the page serves. */
   async function setUpPage(page: Page): Promise<void> {
     await preparePage?.(page);
     await page.setRequestInterception(true);
-    interceptRequests(page, blocked, checkRequest, navigations);
+    interceptRequests(page, blocked, checkRequest, navigations, loadingAssets);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, loadAssets }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -174,6 +179,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     const work = async (): Promise<FetchedPage> => {
       await admitted();
       if (job) navigations.set(page, job);
+      if (loadAssets) loadingAssets.add(page);
       const response = await page.goto(url, { waitUntil: 'load', timeout: remaining() });
       if (!response) throw new FetchFailedError('NO_RESPONSE', undefined);
       if (response.request().redirectChain().length > maxRedirects) throw new TooManyRedirectsError(maxRedirects);
@@ -217,6 +223,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       throw error;
     } finally {
       navigations.delete(page);
+      loadingAssets.delete(page);
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);
       page.off('error', onPageError);

@@ -59,7 +59,8 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     const produced = emptyOutputs();
     const page = await withAdmission(politeness, ctx, (admission) => loaders[plan.mode]({
       ctx, admission, fetchedAt,
-      ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
+      // Outputs on the live page (screenshots, PDFs) see it as people do: assets loaded.
+      ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced), loadAssets: true } : {}),
     }));
     await runOutputs(plan.pageOutputs, page, ctx, produced);
     const durationMs = Math.round(performance.now() - started);
@@ -70,7 +71,10 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
       ...produced.result,
       fetchedAt, durationMs, mode: request.mode, attempt: ctx.attempt,
     };
-    await effects.completed(job, { result, artifacts: produced.artifacts, fromEarlierRun: false });
-    return result;
+    // The effects may replace the result (the artifacts effect names the stored files, or
+    // moves an oversized result to the store): what they stored is what the run returns.
+    const completion = { result, artifacts: produced.artifacts, fromEarlierRun: false };
+    await effects.completed(job, completion);
+    return completion.result;
   };
 }

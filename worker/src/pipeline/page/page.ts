@@ -44,6 +44,8 @@ export interface LoadInput {
    * (`page.browser` set), for the outputs that need it. Its error ends the load.
    */
   whileLive?: (page: Page) => Promise<void>;
+  /** Render stage only: load images, fonts and CSS too (the live-page outputs capture what people see). */
+  loadAssets?: boolean;
 }
 
 /** Fetch or render: one per mode (pipeline/job-pipeline.ts picks it). */

@@ -10,11 +10,12 @@ import type { PageRenderer } from '../../browser/page-renderer.ts';
 import { pageOf, type Loader } from '../page/page.ts';
 
 export function renderStage(renderer: PageRenderer): Loader {
-  return async ({ ctx, admission, fetchedAt, whileLive }) => {
+  return async ({ ctx, admission, fetchedAt, whileLive, loadAssets }) => {
     const { url, waitFor } = ctx.options;
     const fetched = await renderer.render({
       url, waitFor, timeoutMs: ctx.deadline.timeoutMs, signal: ctx.signal, admit: admission.admit,
       ...(admission.hop ? { onNavigation: admission.hop } : {}),
+      ...(loadAssets ? { loadAssets } : {}),
       ...(whileLive ? { whileLive: (browser, live) => whileLive({ ...pageOf(live, fetchedAt), browser }) } : {}),
     });
     return pageOf(fetched, fetchedAt);
