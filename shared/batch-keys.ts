@@ -7,7 +7,7 @@
  *
  * Record fields: `items` (the batch's size), `total` (items that created a job), `deduplicated`
  * (items that matched an existing job), `completed`, `failed`, `cancelled`, `createdAt`,
- * `submittedBy`. By construction total + deduplicated <= items, and
+ * `submittedBy`, `columns` (the CSV columns of its exports, shared/exports/export-columns.ts). By construction total + deduplicated <= items, and
  * completed + failed + cancelled <= total.
  */
 
@@ -29,6 +29,15 @@ export function batchItemsKey(prefix: string, batchId: string): string {
 /** Hash: item index → job id, for items that matched an existing job (answered again on a replay). */
 export function batchDedupKey(prefix: string, batchId: string): string {
   return `${batchKey(prefix, batchId)}:dedup`;
+}
+
+/**
+ * Hash: item index → job id, for items whose job is not `<batchId>-<index>` because they had
+ * their own idempotency key (written by the edge with the item's chunk). With the dedup hash it
+ * tells an export which job holds each item's result.
+ */
+export function batchIdsKey(prefix: string, batchId: string): string {
+  return `${batchKey(prefix, batchId)}:ids`;
 }
 
 /** The ledger keys the add-job script takes after BullMQ's, in its order. */

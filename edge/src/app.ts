@@ -23,6 +23,7 @@ import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
 import { batchesRoutes } from './batches/batch-routes.ts';
+import { batchResultsRoutes } from './batches/batch-results-routes.ts';
 import { domainsRoutes } from './domains/domain-routes.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { hooksRoutes } from './hooks/hook-routes.ts';
@@ -63,6 +64,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/jobs', jobActionRoutes);
   app.route('/v1/jobs', jobEventRoutes);
   app.route('/v1/batches', batchesRoutes);
+  app.route('/v1/batches', batchResultsRoutes);
   app.route('/v1/hooks', hooksRoutes);
   app.route('/v1/domains', domainsRoutes);
 

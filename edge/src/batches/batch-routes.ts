@@ -20,6 +20,7 @@ import { idempotentJobId, isJobId } from '../jobs/enqueue/job-id.ts';
 import { toEnqueueInput } from '../jobs/enqueue/submission.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 import { validateBatchItems } from './batch-items.ts';
+import { exportColumnsOf } from '../../../shared/exports/export-columns.ts';
 import { idempotencyKeyHeader } from '../jobs/enqueue/idempotency-key.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
 
@@ -46,7 +47,8 @@ batchesRoutes.post('/', async (c) => {
   const statusUrl = new URL(`/v1/batches/${batchId}`, c.req.url).toString();
   const ledger = {
     prefix: config.prefix, batchId, ttlSeconds: BATCH_TTL_SECONDS,
-    fields: { items: inputs.length, createdAt: Date.now(), submittedBy: apiKeyId },
+    // The CSV columns of the batch's exports, from what its items ask for (shared/exports/).
+    fields: { items: inputs.length, createdAt: Date.now(), submittedBy: apiKeyId, columns: JSON.stringify(exportColumnsOf(requests)) },
   };
   let outcomes: EnqueueOutcome[];
   try {
