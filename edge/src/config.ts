@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { S3Config } from '../../shared/artifacts/s3-client.ts';
+import { parseExportBuckets } from '../../shared/exports/export-target.ts';
 import { assertClusterSafePrefix } from '../../shared/keys.ts';
 import { MisconfiguredProblem } from './problems/problems.ts';
 
@@ -37,6 +38,7 @@ const edgeConfigSchema = z.object({
   QUARRY_ARTIFACT_ACCESS_KEY_ID: z.string().default(''),
   QUARRY_ARTIFACT_SECRET_ACCESS_KEY: z.string().default(''),
   QUARRY_ARTIFACT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
+  QUARRY_EXPORT_BUCKETS: z.string().regex(/^[a-z0-9.,\s-]*$/, 'must be comma-separated S3 bucket names').default(''),
 });
 
 export interface EdgeConfig {
@@ -58,6 +60,8 @@ export interface EdgeConfig {
   maxSseStreams: number;
   /** Where artifacts live and how long a signed URL works; null when no store is configured. */
   artifacts: { s3: S3Config; urlTtlSeconds: number } | null;
+  /** Buckets a batch's `export.url` may name (QUARRY_EXPORT_BUCKETS); the artifact store takes the others. */
+  exportBuckets: ReadonlySet<string>;
 }
 
 function artifactsConfig(e: z.output<typeof edgeConfigSchema>): EdgeConfig['artifacts'] {
@@ -101,6 +105,7 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
     quota: { requests: e.QUARRY_QUOTA_REQUESTS, windowSeconds: e.QUARRY_QUOTA_WINDOW_SECONDS },
     maxSseStreams: e.QUARRY_MAX_SSE_STREAMS,
     artifacts: artifactsConfig(e),
+    exportBuckets: parseExportBuckets(e.QUARRY_EXPORT_BUCKETS),
   };
   cache.set(env, config);
   return config;

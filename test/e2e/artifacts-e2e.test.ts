@@ -4,7 +4,8 @@
  * stored by the worker and `GET /v1/jobs/:id` hands its tenant a short-lived signed URL that
  * downloads it; the URL stops working once it expires (a new GET signs a new one); another
  * tenant gets no view of the job at all. A result over the inline threshold comes back as a stub
- * whose `result.json` URL downloads the whole result.
+ * whose `result.json` URL downloads the whole result. A batch's export is written by the worker
+ * when the batch finished and linked from the batch view.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +63,7 @@ function finished(id: string): Promise<View> {
   }, { timeoutMs: 60_000, intervalMs: 200, description: `job ${id} to finish` });
 }
 
-describe('artifacts through a job', () => {
+describe('artifacts and exports through the edge and a worker', () => {
   it('signs a screenshot URL for the job\'s tenant that downloads the PNG, expires, and is never given to another tenant', async () => {
     const id = await submit({ url: site.url('127.0.0.2', '/docs/guide/?page=quality'), mode: 'browser', formats: ['markdown', { type: 'screenshot', viewport: { width: 320, height: 240 } }] });
     const view = await finished(id);
@@ -102,5 +103,26 @@ describe('artifacts through a job', () => {
     const full = (await (await fetch(ref.url!)).json()) as JobResult;
     expect(full.markdown).toBe(QUALITY_MARKDOWN.replaceAll('http://127.0.0.2:8080', site.origin('127.0.0.2')));
     expect(full.rawHtml).toContain('<table>');
+  });
+
+  it('a batch with an export: written once by the workers when it finished, linked from the batch view; the same rows stream from /results', async () => {
+    const urls = [1, 2, 3].map((n) => site.url('127.0.0.2', `/page/${n}`));
+    const created = await api('/v1/batches', keyA, { urls, defaults: { extract: { h1: 'h1' } }, export: { format: 'csv' } });
+    expect(created.status).toBe(202);
+    const { batchId } = (await created.json()) as { batchId: string };
+    const view = await waitFor(async () => {
+      const batch = (await (await api(`/v1/batches/${batchId}`, keyA)).json()) as { state: string; export: { state: string; rows?: number; attempts: number; downloadUrl?: string; error?: string } };
+      return batch.export.state === 'written' || batch.export.state === 'failed' ? batch : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250, description: 'the batch export to be written' });
+    expect(view.export, view.export.error).toMatchObject({ state: 'written', rows: 3, attempts: 1 });
+    expect(view.state).toBe('finished');
+    const file = await (await fetch(view.export.downloadUrl!)).text();
+    const rows = file.split('\r\n').filter(Boolean);
+    expect(rows[0]).toBe('index,jobId,url,finalUrl,httpStatus,title,fetchedAt,durationMs,mode,attempt,extract.h1');
+    expect(rows.slice(1).map((row) => row.split(',')[0])).toEqual(['0', '1', '2']);
+    expect(rows[1]).toContain(',Product 1');
+    // The download route gives the same rows.
+    const streamed = await (await api(`/v1/batches/${batchId}/results?format=csv`, keyA)).text();
+    expect(streamed.split('\r\n').filter(Boolean).map((row) => row.split(',').slice(0, 3).join(','))).toEqual(rows.map((row) => row.split(',').slice(0, 3).join(',')));
   });
 });

@@ -20,7 +20,9 @@ import { createJobPipeline } from './pipeline/job-pipeline.ts';
 import { createOutputs } from './pipeline/outputs/index.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
-import { startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
+import { artifactDriverFromConfig, startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
+import { batchExportSubjects, exportTargets, startExportQueue } from './exports/index.ts';
+import { parseExportBuckets } from '../../shared/exports/export-target.ts';
 import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
@@ -132,7 +134,16 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       ...(dispatcher ? { dispatcher } : {}),
     }),
   });
-  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes });
+  // Exports of finished batches (worker/src/exports/); other capabilities add their kinds here.
+  const exports = startExportQueue({
+    connection: broker, prefix, logger, maxBytes: config.exportMaxBytes, attempts: config.exportAttempts, sweepIntervalMs: config.exportSweepIntervalMs,
+    subjects: { batch: batchExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }) },
+    targets: exportTargets({ driver: artifactDriverFromConfig(config), index: artifacts?.index ?? null, allowedBuckets: parseExportBuckets(config.exportBuckets), ttlSeconds: config.artifactTtlSeconds }),
+  });
+  const effects = createWorkerEffects({
+    resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes,
+    onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
+  });
   const politeness = await createWorkerPoliteness(config, {
     broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
@@ -226,7 +237,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       }
     }
     await sweeper?.close();
-    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close(), artifactSweeper?.stop()]);
+    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), exports.close(), depthQueue.close(), artifactSweeper?.stop()]);
     await guard?.close();
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');

@@ -5,6 +5,7 @@
  * never has to work out which half of a batch made it in.
  */
 import { batchBodyFormSchema } from '../../../shared/batch-schema.ts';
+import type { ExportOption } from '../../../shared/exports/export-target.ts';
 import { jobRequestSchema, type JobRequest } from '../../../shared/job-schema.ts';
 import type { ProblemFieldError } from '../problems/http-problem.ts';
 import { ValidationProblem } from '../problems/problems.ts';
@@ -22,7 +23,13 @@ export class InvalidBatchItemsProblem extends ValidationProblem {
   }
 }
 
-export function validateBatchItems(body: unknown): JobRequest[] {
+export interface ValidatedBatch {
+  requests: JobRequest[];
+  /** The batch's `export`, as sent (defaults applied); the route checks its bucket. */
+  export: ExportOption | undefined;
+}
+
+export function validateBatchItems(body: unknown): ValidatedBatch {
   const outer = batchBodyFormSchema(body).safeParse(body);
   if (!outer.success) throw new ValidationProblem(issuesToFieldErrors(outer.error.issues));
   const { data } = outer;
@@ -51,5 +58,5 @@ export function validateBatchItems(body: unknown): JobRequest[] {
     }
   }
   if (invalid > 0) throw new InvalidBatchItemsProblem(errors, invalid, items.length);
-  return requests;
+  return { requests, export: data.export };
 }

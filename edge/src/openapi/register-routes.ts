@@ -51,7 +51,23 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   }));
   r.registerPath(createRoute({
     method: 'post', path: '/v1/batches', summary: 'Enqueue up to 10,000 jobs (all-or-nothing validation)', security: secured,
-    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: batchBodySchema } } } },
+    description: 'An optional `export` ({"format": "jsonl"|"csv", "url"?: "s3://<bucket>/<path with {id}>"}) is written by the workers once every job finished: '
+      + 'without url into the artifact store (linked from GET /v1/batches/{id}), with url into a bucket QUARRY_EXPORT_BUCKETS allows, at `<tenant tag>/<path>`.',
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: batchBodySchema,
+            examples: {
+              urls: { value: { urls: ['https://example.com/a', 'https://example.com/b'], defaults: { formats: ['markdown'], extract: { h1: 'h1' } }, export: { format: 'csv' } } },
+              toBucket: { value: { jobs: [{ url: 'https://example.com/a', formats: ['markdown', 'links'] }], export: { format: 'jsonl', url: 's3://tenant-exports/daily/{id}.jsonl' } } },
+            },
+          },
+        },
+      },
+    },
     responses: { 202: json('Accepted', s.batchAcceptedSchema), ...common, 413: problem('Body too large') },
   }));
   r.registerPath(createRoute({

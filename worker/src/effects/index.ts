@@ -29,13 +29,15 @@ export interface WorkerEffectsOptions {
   artifacts?: WorkerArtifacts | null;
   /** QUARRY_RESULT_INLINE_MAX_BYTES (default 128 KiB). */
   resultInlineMaxBytes?: number;
+  /** Enqueues a finished batch's export (worker/src/exports/); exports wait for the due sweep without it. */
+  onExportDue?: (batchId: string) => Promise<void>;
 }
 
 export function createWorkerEffects(options: WorkerEffectsOptions): JobEffects {
-  const { resultStore, broker, prefix, callbacks, artifacts = null, resultInlineMaxBytes = 128 * 1024 } = options;
+  const { resultStore, broker, prefix, callbacks, artifacts = null, resultInlineMaxBytes = 128 * 1024, onExportDue } = options;
   const result = resultEffect(resultStore);
   const stored = artifactsEffect({ artifacts, inlineMaxBytes: resultInlineMaxBytes });
-  return runEffects([stored, result, batchEffect(broker, prefix), callbackEffect(callbacks)], (jobId) => result.recall(jobId));
+  return runEffects([stored, result, batchEffect(broker, prefix, onExportDue), callbackEffect(callbacks)], (jobId) => result.recall(jobId));
 }
 
 export { defineEffect, type Completion, type EffectData, type EffectDefinition, type EffectJob, type Failure } from './define-effect.ts';
