@@ -72,6 +72,16 @@ local function quarryBatchExportDue(record)
 end`;
 
 /**
+ * Lua `batchExportDue-1`: KEYS[1] batch hash. The edge runs it after a batch's last chunk, for
+ * batches with an `export`: a batch whose last items were all deduplicated (or whose every item
+ * was) sees no outcome of its own after it became complete, so no outcome script would mark it.
+ * Returns 1 when the export just became due (the workers' sweep enqueues it), 0 otherwise.
+ */
+export const BATCH_EXPORT_DUE_SCRIPT = `${BATCH_EXPORT_DUE_LUA}
+return quarryBatchExportDue(KEYS[1])
+`;
+
+/**
  * Lua functions for scripts that only learn the batch from the job's data (cancel, retry, the
  * failed-job sweeper), so they build the keys from the queue prefix as `batchKey` does: the
  * prefix's hash tag keeps them in the job's cluster slot, as BullMQ's own scripts do with the

@@ -2,11 +2,14 @@
  * A batch's `export` at the edge, inside workerd: validated (format, s3:// URL, and only the
  * buckets QUARRY_EXPORT_BUCKETS allows, since the workers write with Quarry's credentials),
  * resolved to a destination under the tenant's tag and stored with the batch, and shown in the
- * batch view with its state and, once written, a signed link that downloads the file.
+ * batch view with its state and, once written, a signed link that downloads the file. A batch
+ * whose every item was deduplicated is due for export as soon as it is enqueued (no job of its
+ * own will ever finish to make it so).
  */
 import { describe, expect, inject, it } from 'vitest';
 import { createArtifactStore } from '../../shared/artifacts/artifact-store.ts';
 import { batchKey } from '../../shared/batch-keys.ts';
+import { exportDueKey } from '../../shared/exports/export-keys.ts';
 import { idTag } from '../../shared/tenant.ts';
 import { edgeHarness, testKeys } from './edge-harness.ts';
 
@@ -45,6 +48,22 @@ describe('batch export', () => {
     expect(download.status).toBe(200);
     expect(await download.text()).toBe('index,jobId\r\n0,x\r\n');
     expect((await edge.request('GET', `/v1/batches/${plain.batchId}`, { auth: b })).status).toBe(404);
+  });
+
+  it('makes the export of a batch whose every item was deduplicated due at once, and leaves a batch with jobs of its own pending', async () => {
+    const edge = edgeHarness(vars() as Partial<Env>);
+    const { a1 } = testKeys();
+    const url = `https://example.com/dedup/${crypto.randomUUID()}`;
+    expect((await edge.request('POST', '/v1/jobs', { body: { url, dedupeWindowMs: 60_000 }, auth: a1 })).status).toBe(202);
+    const batch = await (await edge.request('POST', '/v1/batches', { body: { urls: [url], defaults: { dedupeWindowMs: 60_000 }, export: { format: 'jsonl' } }, auth: a1 })).json<Accepted>();
+    const view = await (await edge.request('GET', `/v1/batches/${batch.batchId}`, { auth: a1 })).json<{ total: number; deduplicated: number; export: ExportView }>();
+    expect(view).toMatchObject({ total: 0, deduplicated: 1, export: { state: 'due' } });
+    expect(await edge.broker.zscore(exportDueKey(edge.prefix), `batch:${batch.batchId}`)).not.toBeNull();
+
+    const own = await (await edge.request('POST', '/v1/batches', { body: { urls: [url, `${url}/new`], defaults: { dedupeWindowMs: 60_000 }, export: { format: 'jsonl' } }, auth: a1 })).json<Accepted>();
+    const ownView = await (await edge.request('GET', `/v1/batches/${own.batchId}`, { auth: a1 })).json<{ total: number; deduplicated: number; export: ExportView }>();
+    expect(ownView).toMatchObject({ total: 1, deduplicated: 1, export: { state: 'pending' } });
+    expect(await edge.broker.zscore(exportDueKey(edge.prefix), `batch:${own.batchId}`)).toBeNull();
   });
 
   it('refuses a bucket the operator did not allow, a bad URL and a bad format with a 400 naming the field, and enqueues nothing', async () => {

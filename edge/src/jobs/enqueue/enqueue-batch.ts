@@ -10,7 +10,7 @@
  * its reply was lost, or it never ran) and which were never sent.
  */
 import type { Redis } from '@upstash/redis/cloudflare';
-import { batchIdsKey, batchLedgerKeys } from '../../../../shared/batch-keys.ts';
+import { BATCH_EXPORT_DUE_SCRIPT, batchIdsKey, batchLedgerKeys } from '../../../../shared/batch-keys.ts';
 import { batchItemJobId } from '../../../../shared/exports/batch-rows.ts';
 import { toHex } from '../../../../shared/bytes.ts';
 import { ADD_JOB_SCRIPTS, type AddJobKind } from './add-job-scripts.ts';
@@ -150,6 +150,9 @@ export async function enqueueBatchItems(redis: Redis, inputs: readonly EnqueueIn
         tx.hset(idsKey, ids);
         tx.expire(idsKey, ledger.ttlSeconds);
       }
+      // The batch is complete with its last chunk: an export it asked for may be due already
+      // (every job finished, or every remaining item deduplicated). One EVAL per batch with an export.
+      if (end === inputs.length && ledger.fields.export !== undefined) tx.eval(BATCH_EXPORT_DUE_SCRIPT, [record], []);
     },
   });
 }
