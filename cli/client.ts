@@ -4,6 +4,7 @@
  */
 import type { batchAcceptedSchema, batchViewSchema, jobAcceptedSchema, jobViewSchema } from '../edge/src/openapi/schemas.ts';
 import type { z } from 'zod';
+import type { crawlViewSchema } from '../edge/src/crawls/crawl-schemas.ts';
 import type { Connection } from './config.ts';
 import { ApiProblemError, NetworkError, type FieldError } from './errors.ts';
 
@@ -11,6 +12,7 @@ export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
 export type BatchView = z.infer<typeof batchViewSchema>;
 export type JobView = z.infer<typeof jobViewSchema>;
 export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
+export type CrawlView = z.infer<typeof crawlViewSchema>;
 
 /** The server caps a long poll at 60 s; longer waits are several polls. */
 export const MAX_WAIT_SECONDS = 60;
@@ -91,6 +93,43 @@ export class QuarryClient {
   getJob(jobId: string, waitSeconds = 0): Promise<JobView> {
     const query = waitSeconds > 0 ? `?wait=${Math.min(MAX_WAIT_SECONDS, waitSeconds)}` : '';
     return this.#request('GET', `/v1/jobs/${encodeURIComponent(jobId)}${query}`, {}, waitSeconds * 1000);
+  }
+
+  /** `POST /v1/crawls`. */
+  createCrawl(body: unknown): Promise<{ id: string; status: string; duplicate: boolean; statusUrl: string }> {
+    return this.#request('POST', '/v1/crawls', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  getCrawl(crawlId: string): Promise<CrawlView> {
+    return this.#request('GET', `/v1/crawls/${encodeURIComponent(crawlId)}`);
+  }
+
+  cancelCrawl(crawlId: string): Promise<{ id: string; status: string; removed: number; running: number }> {
+    return this.#request('DELETE', `/v1/crawls/${encodeURIComponent(crawlId)}`);
+  }
+
+  /** `GET /v1/crawls/:id/pages` as NDJSON: one page record (with its result) per line, as they arrive. */
+  async *crawlPageLines(crawlId: string, status?: string): AsyncGenerator<string> {
+    const query = status ? `?status=${encodeURIComponent(status)}` : '';
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.endpoint}/v1/crawls/${encodeURIComponent(crawlId)}/pages${query}`, {
+        headers: { accept: 'application/x-ndjson', authorization: `Bearer ${this.#apiKey}` },
+      });
+    } catch (error) {
+      throw new NetworkError(this.endpoint, error);
+    }
+    if (!response.ok || !response.body) throw problemFrom(response, await response.text());
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    let buffered = '';
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      buffered += decoder.decode(read.value, { stream: true });
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) if (line) yield line;
+    }
+    if (buffered.trim()) yield buffered;
   }
 
   async #request<T>(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}, waitMs = 0): Promise<T> {

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBatch } from './commands/batch.ts';
+import { registerCrawl } from './commands/crawl.ts';
 import { registerEnqueue } from './commands/enqueue.ts';
 import { registerResults } from './commands/results.ts';
 import { registerScrape } from './commands/scrape.ts';
@@ -36,7 +37,9 @@ Examples:
   quarry batch b-2b7e… --json
   quarry scrape https://example.com/docs --format markdown --only-main-content
   quarry scrape https://example.com --format screenshot --full-page --save shots/
-  quarry results b-2b7e… --format csv > results.csv`;
+  quarry results b-2b7e… --format csv > results.csv
+  quarry crawl https://docs.example.com/ --limit 500 --depth 3 --wait
+  quarry crawl pages 3f2a…c-5b0c… --jsonl > pages.jsonl`;
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('quarry')
@@ -54,6 +57,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerBatch(program, ctx);
   registerScrape(program, ctx);
   registerResults(program, ctx);
+  registerCrawl(program, ctx);
   return program;
 }
 

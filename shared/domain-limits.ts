@@ -8,6 +8,7 @@
  * needs no cjson (not verified on every Redis-compatible service) and stays cheap to parse.
  */
 import { z } from 'zod';
+import { decodeDomainProxy, domainProxySchema, encodeProxyChoice, type DomainProxy } from './scrape-options/proxy-options.ts';
 
 /** Longest window: one week. Longer windows would keep that long a log per domain. */
 export const MAX_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -33,9 +34,11 @@ export const domainLimitsSchema = z
     rates: rateWindowsSchema.min(1).optional(),
     /** Most requests in flight to the domain at once, fleet-wide. */
     concurrency: z.int().min(1).max(1000).optional(),
+    /** Proxies for the domain's jobs that name none (stored as `proxy`: `none`, `auto`, `pool:<name>`). */
+    proxy: domainProxySchema.optional(),
   })
-  .refine((limits) => limits.rates !== undefined || limits.concurrency !== undefined, {
-    message: 'set at least one of rates, concurrency',
+  .refine((limits) => limits.rates !== undefined || limits.concurrency !== undefined || limits.proxy !== undefined, {
+    message: 'set at least one of rates, concurrency, proxy',
   });
 export type DomainLimits = z.infer<typeof domainLimitsSchema>;
 
@@ -65,15 +68,18 @@ export function domainLimitsToHash(limits: DomainLimits, now = Date.now()): Reco
   const fields: Record<string, string> = { updatedAt: String(now) };
   if (limits.rates !== undefined) fields.rates = encodeRates(limits.rates);
   if (limits.concurrency !== undefined) fields.concurrency = String(limits.concurrency);
+  if (limits.proxy !== undefined) fields.proxy = encodeProxyChoice(limits.proxy);
   return fields;
 }
 
 /** Reads an override back from `HGETALL`; undefined when the domain has none. */
 export function domainLimitsFromHash(hash: Record<string, string>): DomainLimits | undefined {
-  const limits: { rates?: RateWindow[]; concurrency?: number } = {};
+  const limits: { rates?: RateWindow[]; concurrency?: number; proxy?: DomainProxy } = {};
   if (hash.rates !== undefined) limits.rates = decodeRates(hash.rates);
   if (hash.concurrency !== undefined) limits.concurrency = Number(hash.concurrency);
-  return limits.rates === undefined && limits.concurrency === undefined ? undefined : limits;
+  const proxy = decodeDomainProxy(hash.proxy);
+  if (proxy !== undefined) limits.proxy = proxy;
+  return limits.rates === undefined && limits.concurrency === undefined && limits.proxy === undefined ? undefined : limits;
 }
 
 /** Lowest long-run rate (requests per second) the windows allow; Infinity without windows. */

@@ -3,6 +3,7 @@
  * The result a worker stores for a completed job and the edge returns to callers.
  */
 import { z } from 'zod';
+import { actionsResultSchema } from './scrape-options/action-options.ts';
 import { jobModeSchema } from './job-schema.ts';
 
 export const extractedValueSchema = z.union([z.string(), z.null(), z.array(z.string())]);
@@ -84,6 +85,8 @@ export const jobResultSchema = z.object({
    * fields (e.g. `markdown`, `extract`) are only in its `result.json` artifact (`extract` is `{}` here).
    */
   offloaded: z.array(z.string()).optional(),
+  /** What the job's browser `actions` produced (present only when it had actions). */
+  actions: actionsResultSchema.optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

@@ -56,6 +56,8 @@ export const jobDataSchema = z.object({
   domain: z.string().optional(),
   /** Manual retries so far (POST /v1/jobs/:id/retry adds one): each run gets its own result callbacks. */
   run: z.int().min(0).optional(),
+  /** A crawl's page: which crawl, its page number (its job id is `<crawl id>-p<n>`) and link depth from a seed. */
+  crawl: z.object({ id: z.string(), n: z.int().min(1), depth: z.int().min(0) }).optional(),
 });
 export type JobData = z.infer<typeof jobDataSchema>;
 

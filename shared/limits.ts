@@ -30,4 +30,16 @@ export const LIMITS = {
   narrowingSelectorsMax: 50,
   /** Screenshot viewport bounds, in CSS pixels. */
   screenshot: { minSide: 100, maxWidth: 3840, maxHeight: 2160 },
+  /** `headers`: how many, the longest name and value, and all of them together (names + values). */
+  headers: { max: 50, nameMaxLength: 128, valueMaxLength: 8_192, totalMaxBytes: 16_384 },
+  /** `cookies`: how many, the longest name and value. */
+  cookies: { max: 50, nameMaxLength: 256, valueMaxLength: 4_096 },
+  /** `body` once encoded (string, JSON or form), in bytes; the whole request is under `bodyMaxBytes` anyway. */
+  requestBodyMaxBytes: 32_768,
+  /** `userAgent`, in characters. */
+  userAgentMaxLength: 512,
+  /** `actions`: how many, and the total of their waits (`wait.milliseconds`, and each `wait.selector` counts its timeout). */
+  actions: { max: 50, totalWaitMs: 60_000, scriptMaxLength: 16_384, textMaxLength: 8_192, keyMaxLength: 32 },
+  /** A proxy pool or session name, in characters. */
+  proxyNameMaxLength: 64,
 } as const;

@@ -2,7 +2,8 @@
  * @module bench/setup/system-packages
  * Installs what the bench needs from the OS on a fresh machine: redis-server and Chromium (via
  * dev/local/system-deps.ts, as `npm start` does) plus Debian's Python 3 with Celery, redis-py,
- * requests, BeautifulSoup and lxml for the Celery peer. apt-get when root, else it says what to run.
+ * requests, BeautifulSoup and lxml for the Celery peer, and python3-scrapy for the crawl suite's
+ * Scrapy peer. apt-get when root, else it says what to run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { ensureSystemDeps, MissingSystemDependencyError } from '../../dev/local/system-deps.ts';
@@ -16,6 +17,8 @@ const PYTHON_MODULES = ['celery', 'redis', 'requests', 'bs4', 'lxml'];
 export interface SystemNeeds {
   chromium?: boolean;
   celery?: boolean;
+  /** Debian's python3-scrapy, for the crawl suite's Scrapy peer. */
+  scrapy?: boolean;
 }
 
 function pythonReady(): boolean {
@@ -37,6 +40,10 @@ export function ensureBenchPackages(needs: SystemNeeds, log: (line: string) => v
   if (needs.celery && !pythonReady()) {
     aptInstall(['python3', ...PYTHON_PACKAGES], log);
     if (!pythonReady()) throw new MissingSystemDependencyError(`${SYSTEM_PYTHON} still cannot import ${PYTHON_MODULES.join(', ')}`);
+  }
+  if (needs.scrapy && spawnSync(SYSTEM_PYTHON, ['-c', 'import scrapy'], { stdio: 'ignore' }).status !== 0) {
+    aptInstall(['python3', 'python3-scrapy'], log);
+    if (spawnSync(SYSTEM_PYTHON, ['-c', 'import scrapy'], { stdio: 'ignore' }).status !== 0) throw new MissingSystemDependencyError(`${SYSTEM_PYTHON} still cannot import scrapy`);
   }
   return found;
 }

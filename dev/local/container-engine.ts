@@ -6,7 +6,8 @@
  * does not count. Commands run with argument arrays, never a shell.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MissingSystemDependencyError, aptInstall, onPath } from './system-deps.ts';
 
 export type EngineName = 'podman' | 'docker';
@@ -131,22 +132,72 @@ export interface ComposeTool {
 }
 
 /**
+ * podman as podman-compose 1.0.3 must call it for `network_mode: host`
+ * (infra/compose.host-network.yaml). 1.0.3 passes the service's `--network host` but then also
+ * `--net <project>_default --network-alias <service>` (containers/podman-compose#397; later
+ * releases handle network_mode), which podman rejects ("--network-alias can only be set when the
+ * network mode is bridge"), and creates that default network first. This wrapper drops those two options from a
+ * `run`/`create` that has `--network host`, and answers `network exists` with yes so no network
+ * is created. A service left off the host network then fails to start (its network does not
+ * exist) instead of landing on a bridge. Everything else goes to podman unchanged.
+ */
+export function podmanHostNetworkWrapper(podman = 'podman'): string {
+  return `#!/bin/sh
+# Written by dev/local/container-engine.ts (podmanHostNetworkWrapper): see there.
+if [ "$1" = network ] && { [ "$2" = exists ] || [ "$2" = create ]; }; then exit 0; fi
+case "$1" in
+  run|create)
+    host=
+    prev=
+    for arg do
+      if [ "$prev" = --network ] && [ "$arg" = host ]; then host=1; fi
+      prev=$arg
+    done
+    if [ -n "$host" ]; then
+      skip=
+      for arg do
+        shift
+        if [ -n "$skip" ]; then skip=; continue; fi
+        case "$arg" in --net|--network-alias) skip=1; continue ;; esac
+        set -- "$@" "$arg"
+      done
+    fi
+    ;;
+esac
+exec '${podman}' "$@"
+`;
+}
+
+/**
  * A compose implementation for `engine`: Docker's compose plugin, or podman-compose from apt
  * (Debian 12: 1.0.3) with what it needs here — the CNI dnsname plugin (services find each other
- * by name) and catatonit (`init: true`) — installed when missing.
+ * by name; not for `hostNetwork`) and catatonit (`init: true`) — installed when missing. With
+ * `hostNetwork`, podman-compose calls podman through podmanHostNetworkWrapper.
  */
-export function ensureComposeTool(e: ContainerEngine, options: { log?: (line: string) => void } = {}): ComposeTool {
-  const { log = (line: string) => console.error(line) } = options;
+export function ensureComposeTool(e: ContainerEngine, options: {
+  log?: (line: string) => void;
+  /** For infra/compose.host-network.yaml: a directory for the podman wrapper podman-compose 1.0.3 needs there. */
+  hostNetwork?: { dir: string };
+} = {}): ComposeTool {
+  const { log = (line: string) => console.error(line), hostNetwork } = options;
   if (e.name === 'docker') {
     if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status !== 0) throw new ContainerEngineUnavailableError('docker has no compose plugin (`docker compose version` fails)');
     return { command: ['docker', 'compose'], globalFlags: [] };
   }
   const missing: string[] = [];
   if (!onPath('podman-compose')) missing.push('podman-compose');
-  if (!existsSync('/usr/lib/cni/dnsname')) missing.push('golang-github-containernetworking-plugin-dnsname');
+  // Service names are only resolved on the compose network; the host network has none to resolve.
+  if (!hostNetwork && !existsSync('/usr/lib/cni/dnsname')) missing.push('golang-github-containernetworking-plugin-dnsname');
   if (!existsSync('/usr/libexec/podman/catatonit')) missing.push('catatonit');
   if (missing.length > 0) aptInstall(missing, { log, why: 'to run infra/compose.yaml with podman' });
   const ulimits = e.runFlags.join(' ');
   // Builds also get host networking, as image:build does (no CNI setup per RUN step).
-  return { command: ['podman-compose'], globalFlags: [`--podman-build-args=${ulimits} --network host`, `--podman-run-args=${ulimits}`] };
+  const globalFlags = [`--podman-build-args=${ulimits} --network host`, `--podman-run-args=${ulimits}`];
+  if (hostNetwork) {
+    const wrapper = join(hostNetwork.dir, 'podman-host-network');
+    writeFileSync(wrapper, podmanHostNetworkWrapper());
+    chmodSync(wrapper, 0o755);
+    globalFlags.unshift(`--podman-path=${wrapper}`);
+  }
+  return { command: ['podman-compose'], globalFlags };
 }

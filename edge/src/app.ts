@@ -24,6 +24,8 @@ import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
 import { batchesRoutes } from './batches/batch-routes.ts';
 import { batchResultsRoutes } from './batches/batch-results-routes.ts';
+import { crawlsRoutes } from './crawls/crawl-routes.ts';
+import { mapRoutes } from './crawls/map-routes.ts';
 import { domainsRoutes } from './domains/domain-routes.ts';
 import { healthRoutes } from './health/health-routes.ts';
 import { hooksRoutes } from './hooks/hook-routes.ts';
@@ -59,12 +61,17 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/v1/jobs/*', requireScope());
   app.use('/v1/batches', requireScope());
   app.use('/v1/batches/*', requireScope());
+  app.use('/v1/crawls', requireScope());
+  app.use('/v1/crawls/*', requireScope());
+  app.use('/v1/map', requireScope());
   app.use('/v1/domains/*', requireScope({ read: 'read', write: 'admin' }));
   app.route('/v1/jobs', jobsRoutes);
   app.route('/v1/jobs', jobActionRoutes);
   app.route('/v1/jobs', jobEventRoutes);
   app.route('/v1/batches', batchesRoutes);
   app.route('/v1/batches', batchResultsRoutes);
+  app.route('/v1/crawls', crawlsRoutes);
+  app.route('/v1/map', mapRoutes);
   app.route('/v1/hooks', hooksRoutes);
   app.route('/v1/domains', domainsRoutes);
 

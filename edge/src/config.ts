@@ -31,6 +31,10 @@ const edgeConfigSchema = z.object({
   QUARRY_QUOTA_REQUESTS: count(0),
   QUARRY_QUOTA_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   QUARRY_MAX_SSE_STREAMS: count(5),
+  // Crawls (docs/crawls.md): a crawl's window of queued + running page jobs when it names none,
+  // and the most URLs one crawl records as discovered (its dedupe set's ceiling).
+  QUARRY_CRAWL_WINDOW: z.coerce.number().int().min(1).max(1000).default(50),
+  QUARRY_CRAWL_MAX_DISCOVERED: z.coerce.number().int().min(1000).max(100_000_000).default(2_000_000),
   // The artifact store, for signing GET URLs (vars; the key pair is a pair of secrets). No endpoint = no store.
   QUARRY_ARTIFACT_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   QUARRY_ARTIFACT_BUCKET: z.string().min(1).default('quarry-artifacts'),
@@ -58,6 +62,8 @@ export interface EdgeConfig {
   quota: { requests: number; windowSeconds: number };
   /** Event streams (SSE) one API key may hold open at once, fleet-wide (0 = no cap). */
   maxSseStreams: number;
+  /** Crawl defaults: window of page jobs per crawl, ceiling on discovered URLs per crawl. */
+  crawl: { window: number; maxDiscovered: number };
   /** Where artifacts live and how long a signed URL works; null when no store is configured. */
   artifacts: { s3: S3Config; urlTtlSeconds: number } | null;
   /** Buckets a batch's `export.url` may name (QUARRY_EXPORT_BUCKETS); the artifact store takes the others. */
@@ -104,6 +110,7 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
     },
     quota: { requests: e.QUARRY_QUOTA_REQUESTS, windowSeconds: e.QUARRY_QUOTA_WINDOW_SECONDS },
     maxSseStreams: e.QUARRY_MAX_SSE_STREAMS,
+    crawl: { window: e.QUARRY_CRAWL_WINDOW, maxDiscovered: e.QUARRY_CRAWL_MAX_DISCOVERED },
     artifacts: artifactsConfig(e),
     exportBuckets: parseExportBuckets(e.QUARRY_EXPORT_BUCKETS),
   };

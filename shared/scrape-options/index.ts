@@ -13,11 +13,17 @@ import type { ScrapeOptionsCheck } from './check.ts';
 import { extractOptionsShape } from './extract-options.ts';
 import { checkFetchOptions, fetchOptionsShape } from './fetch-options.ts';
 import { checkFormatOptions, formatOptionsShape } from './format-options.ts';
+import { checkRequestOptions, requestOptionsShape } from './request-options.ts';
+import { proxyOptionsShape } from './proxy-options.ts';
+import { actionOptionsShape, checkActionOptions } from './action-options.ts';
 
 export const scrapeOptionsShape = {
   ...fetchOptionsShape,
   ...extractOptionsShape,
   ...formatOptionsShape,
+  ...requestOptionsShape,
+  ...proxyOptionsShape,
+  ...actionOptionsShape,
 };
 
 const shapeForTypes = z.strictObject(scrapeOptionsShape);
@@ -26,7 +32,7 @@ export type ScrapeOptionsInput = z.input<typeof shapeForTypes>;
 /** Validated options with defaults applied. */
 export type ScrapeOptions = z.output<typeof shapeForTypes>;
 
-const CHECKS = [checkFetchOptions, checkFormatOptions] as const;
+const CHECKS = [checkFetchOptions, checkFormatOptions, checkRequestOptions, checkActionOptions] as const;
 
 /** Every cross-field rule of the scrape options, in group order. */
 export const checkScrapeOptions: ScrapeOptionsCheck<ScrapeOptions> = (options, ctx) => {
@@ -40,4 +46,7 @@ export type { ScrapeOptionsCheck } from './check.ts';
 export { extractOptionsShape, extractRuleSchema, extractSchema, type ExtractRule } from './extract-options.ts';
 export { checkFetchOptions, fetchOptionsShape, jobModeSchema, type JobMode } from './fetch-options.ts';
 export * from './format-options.ts';
+export * from './request-options.ts';
+export * from './proxy-options.ts';
+export * from './action-options.ts';
 export { cssSelectorSchema, isStreamableSelector, narrowingSelectorSchema } from './selectors.ts';

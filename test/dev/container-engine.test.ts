@@ -1,12 +1,14 @@
 /**
  * The pure parts of the image scripts: podman's `--ulimit` flags from /proc/<pid>/limits, the
- * build command per engine, and the local base's cache key.
+ * build command per engine, the local base's cache key, and the podman wrapper that puts
+ * podman-compose 1.0.3's containers on the host network (run with sh against a fake podman).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostUlimitFlags, type ContainerEngine } from '../../dev/local/container-engine.ts';
+import { hostUlimitFlags, podmanHostNetworkWrapper, type ContainerEngine } from '../../dev/local/container-engine.ts';
 import { baseImageKey, LOCAL_BASE_IMAGE } from '../../dev/local/local-base-image.ts';
 import { buildArgs } from '../../dev/local/worker-image.ts';
 
@@ -47,5 +49,29 @@ describe('container engine helpers', () => {
     for (const changed of [{ nodeVersion: 'v24.22.0' }, { mirror: 'http://mirror.example/debian' }, { caBundle: 'other ca' }, { caBundle: undefined }]) {
       expect(baseImageKey({ ...inputs, ...changed }), JSON.stringify(changed)).not.toBe(key);
     }
+  });
+
+  it('wraps podman for podman-compose 1.0.3 on the host network: no default network, no bridge options', () => {
+    const fake = join(dir, 'fake-podman');
+    writeFileSync(fake, '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+    chmodSync(fake, 0o755);
+    const wrapper = join(dir, 'podman-host-network');
+    writeFileSync(wrapper, podmanHostNetworkWrapper(fake));
+    chmodSync(wrapper, 0o755);
+    const call = (...args: string[]) => {
+      const result = spawnSync(wrapper, args, { encoding: 'utf8' });
+      return { status: result.status, args: result.stdout.split('\n').slice(0, -1) };
+    };
+    // What 1.0.3 runs for a service with network_mode: host (containers/podman-compose#397).
+    const run = ['run', '--name=p_worker_1', '-d', '--network', 'host', '-e', 'A=b c', '--net', 'p_default', '--network-alias', 'worker', 'img', 'sh', '-c', 'echo "$x"'];
+    expect(call(...run)).toEqual({ status: 0, args: ['run', '--name=p_worker_1', '-d', '--network', 'host', '-e', 'A=b c', 'img', 'sh', '-c', 'echo "$x"'] });
+    // Without --network host nothing is dropped: such a container would name a network that does not exist.
+    const bridge = ['create', '--name=p_x_1', '--net', 'p_default', '--network-alias', 'x', 'img'];
+    expect(call(...bridge)).toEqual({ status: 0, args: bridge });
+    // The default network "exists", so podman-compose never creates it; other commands pass through.
+    expect(call('network', 'exists', 'p_default')).toEqual({ status: 0, args: [] });
+    expect(call('network', 'create', '--label', 'x', 'p_default')).toEqual({ status: 0, args: [] });
+    expect(call('network', 'ls')).toEqual({ status: 0, args: ['network', 'ls'] });
+    expect(call('--version')).toEqual({ status: 0, args: ['--version'] });
   });
 });

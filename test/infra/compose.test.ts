@@ -6,47 +6,22 @@
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { loadConfig } from '../../worker/src/config.ts';
 import { dashboardSettings } from '../../worker/src/dashboard/dashboard-settings.ts';
 import { loadBuildLayout, sourceOf } from './build-layout.ts';
+import { commandOf, environment, healthcheckText, hostOf, option, readCompose } from './compose-file.ts';
 import { envOf, parseDockerfile } from './dockerfile.ts';
 import { workerDefault, WORKER_ENV } from './known-env.ts';
 import { readRepoFile, repoHas, ROOT } from './repo.ts';
 import { durationMs } from './units.ts';
 
 const FILE = 'infra/compose.yaml';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Service = Record<string, any>;
-const compose = parse(readRepoFile(FILE)) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = readCompose(FILE);
 const services = compose.services;
 const field = (service: string, path: string) => `${FILE}: services.${service}.${path}`;
 
-/** compose `environment` as a map (it may be written as a list of NAME=value). */
-function environment(service: Service): Record<string, string> {
-  const env = service.environment ?? {};
-  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v ?? '')]));
-  return Object.fromEntries((env as string[]).map((item) => [item.split('=')[0]!, item.slice(item.indexOf('=') + 1)]));
-}
-
-/** A service's command as words. */
-const commandOf = (service: Service): string[] =>
-  Array.isArray(service.command) ? service.command.map(String) : String(service.command ?? '').split(/\s+/).filter(Boolean);
-
-/** Value following a `--flag` in a redis-server command line. */
-const option = (words: string[], flag: string): string | undefined => {
-  const at = words.indexOf(flag);
-  return at >= 0 ? words[at + 1] : undefined;
-};
-
 /** Repo-relative path of a compose path (relative to infra/). */
 const fromCompose = (path: string): string => relative(ROOT, join(ROOT, dirname(FILE), path));
-
-/** host:port of a URL-ish value (`redis://redis:6379`). */
-const hostOf = (url: string): { host: string; port: string } => {
-  const parsed = new URL(url);
-  return { host: parsed.hostname, port: parsed.port };
-};
 
 const EXPECTED = ['redis', 'redis-results', 'rest', 'rest-results', 'edge', 'worker', 'dashboard'];
 
@@ -56,7 +31,7 @@ describe(FILE, () => {
   });
 
   it('runs the broker Redis durable (AOF, fsync every second) and never evicting, on a volume', () => {
-    const words = commandOf(services.redis!);
+    const words = commandOf(services.redis!.command);
     expect(option(words, '--appendonly'), field('redis', 'command --appendonly')).toBe('yes');
     expect(option(words, '--appendfsync'), field('redis', 'command --appendfsync')).toBe('everysec');
     expect(option(words, '--maxmemory-policy'), field('redis', 'command --maxmemory-policy')).toBe('noeviction');
@@ -66,7 +41,7 @@ describe(FILE, () => {
   });
 
   it('runs the result Redis with a memory cap and LRU eviction', () => {
-    const words = commandOf(services['redis-results']!);
+    const words = commandOf(services['redis-results']!.command);
     expect(option(words, '--maxmemory-policy'), field('redis-results', 'command --maxmemory-policy')).toBe('allkeys-lru');
     expect(option(words, '--maxmemory'), field('redis-results', 'command --maxmemory')).toMatch(/^\d+(mb|gb|kb)?$/i);
   });
@@ -123,6 +98,14 @@ describe(FILE, () => {
     expect(worker.shm_size, field('worker', 'shm_size (Chromium)')).toBeDefined();
   });
 
+  it('writes commands and healthchecks as strings, which an override file can replace under podman-compose 1.0.3', () => {
+    // 1.0.3 appends a list to the list it merges into, and consumes an exec-form healthcheck on the first replica.
+    for (const [name, service] of Object.entries(services)) {
+      expect(typeof service.healthcheck?.test, field(name, 'healthcheck.test (a string: shell form)')).toBe('string');
+      if (service.command !== undefined) expect(typeof service.command, field(name, 'command (a string)')).toBe('string');
+    }
+  });
+
   it('health-checks every service and starts each only after what it depends on is healthy', () => {
     for (const [name, service] of Object.entries(services)) {
       expect(service.healthcheck?.test, field(name, 'healthcheck.test')).toBeDefined();
@@ -144,7 +127,7 @@ describe(FILE, () => {
     const env = environment(dashboard);
     expect(dashboard.image, field('dashboard', 'image (the worker image)')).toBe(services.worker!.image);
     expect(dashboard.build?.dockerfile, field('dashboard', 'build.dockerfile')).toBe(services.worker!.build.dockerfile);
-    const [node, script] = commandOf(dashboard);
+    const [node, script] = commandOf(dashboard.command);
     expect(node, field('dashboard', 'command[0]')).toBe('node');
     expect(sourceOf(loadBuildLayout(), script!), field('dashboard', `command runs ${script}, which the build does not emit`)).toBe('worker/src/dashboard/dashboard-main.ts');
     for (const name of Object.keys(env)) {
@@ -156,13 +139,11 @@ describe(FILE, () => {
     expect(env.QUARRY_PREFIX, field('dashboard', 'environment.QUARRY_PREFIX (the workers\' queues)')).toBe(environment(services.worker!).QUARRY_PREFIX);
     const port = env.QUARRY_DASHBOARD_PORT ?? workerDefault('QUARRY_DASHBOARD_PORT');
     expect(dashboard.ports, field('dashboard', 'ports (loopback only)')).toEqual([`127.0.0.1:${port}:${port}`]);
-    expect((dashboard.healthcheck.test as string[]).join(' '), field('dashboard', 'healthcheck.test')).toContain(`127.0.0.1:${port}/healthz`);
+    expect(healthcheckText(dashboard), field('dashboard', 'healthcheck.test')).toContain(`127.0.0.1:${port}/healthz`);
   });
 
   it('points the worker healthcheck at the readiness route on the worker health port', () => {
-    // A string is CMD-SHELL (compose.yaml says why the worker's is not an exec-form list).
-    const raw = services.worker!.healthcheck.test as string | string[];
-    const test = Array.isArray(raw) ? raw.join(' ') : raw;
+    const test = healthcheckText(services.worker!);
     const port = environment(services.worker!).QUARRY_HEALTH_PORT ?? workerDefault('QUARRY_HEALTH_PORT');
     expect(test, field('worker', 'healthcheck.test')).toContain(`127.0.0.1:${port}/readyz`);
   });

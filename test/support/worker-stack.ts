@@ -22,6 +22,8 @@ export interface WorkerStackOptions {
   edge?: boolean;
   /** On top of the defaults: quiet logs, no health port, per-domain limits off. */
   workerEnv?: Record<string, string>;
+  /** Scopes of the API key (`enqueue+read+admin`); the edge's default `enqueue+read` when omitted. */
+  apiKeyScopes?: string;
   /** Runs on the site before any worker starts (e.g. `setRobots`). */
   prepareSite?: (site: TestSite) => void;
 }
@@ -47,7 +49,7 @@ export async function startWorkerStack(options: WorkerStackOptions): Promise<Wor
   const token = randomBytes(12).toString('hex');
   const stack = await startLocalStack({
     prefix, edge: options.edge ?? false, workers: options.workers,
-    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: apiKey },
+    devVars: { UPSTASH_REDIS_REST_TOKEN: token, RESULT_UPSTASH_REDIS_REST_TOKEN: token, API_KEYS: options.apiKeyScopes ? `${apiKey}#${options.apiKeyScopes}` : apiKey },
     workerEnv: {
       QUARRY_ALLOW_PRIVATE_CIDRS: options.hosts.map((host) => `${host}/32`).join(','),
       LOG_LEVEL: 'warn', QUARRY_HEALTH_PORT: '0', QUARRY_DOMAIN_RATES: 'none', QUARRY_DOMAIN_CONCURRENCY: '0',

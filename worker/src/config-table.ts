@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { assertClusterSafePrefix, DEFAULT_PREFIX } from '../../shared/keys.ts';
 import { TENANT_NAME } from '../../shared/tenant.ts';
+import { PROXY_CONFIG_FIELDS } from './proxies/proxy-config-fields.ts';
 
 /** Raw environment, as `process.env`. */
 export type Env = Record<string, string | undefined>;
@@ -325,6 +326,7 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_DASHBOARD_READ_ONLY', default: 'true', schema: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'),
     doc: 'Dashboard shows queues and jobs but cannot retry, remove, clean, promote, add or pause; `false` enables those actions.',
   }),
+  ...PROXY_CONFIG_FIELDS,
 };
 
 export type ConfigKey = keyof typeof CONFIG_TABLE;

@@ -9,6 +9,8 @@ import type { Dispatcher } from 'undici';
 import {
   createSsrfGuard, guardedBrowserArgs, installBrowserGuard, startGuardedProxy, type SsrfGuard,
 } from './security/index.ts';
+import type { UpstreamProxy } from './security/guarded-proxy.ts';
+import type { SlotNetwork } from './browser/browser-pool.ts';
 
 export interface GuardHooks {
   checkUrl: (url: URL) => Promise<void>;
@@ -16,6 +18,11 @@ export interface GuardHooks {
   dispatcher: Dispatcher;
   browserArgs: string[];
   preparePage: (page: Page) => Promise<void>;
+  /**
+   * A guarded proxy of a browser page slot's own: its context talks to it, and each job sets
+   * the upstream proxy it chains to after the guard's check (or none: direct and pinned).
+   */
+  openSlotNetwork: () => Promise<SlotNetwork>;
   close(): Promise<void>;
 }
 
@@ -33,6 +40,20 @@ export async function createGuardHooks(options: GuardHooksOptions): Promise<Guar
     dispatcher: guard.dispatcher,
     browserArgs: guardedBrowserArgs(proxy),
     preparePage: async (page) => { await installBrowserGuard(page, guard, { webSockets: 'proxy' }); },
+    async openSlotNetwork() {
+      let current: UpstreamProxy | undefined;
+      const slotProxy = await startGuardedProxy(guard, { upstream: () => current });
+      return {
+        proxyServer: slotProxy.url,
+        use(upstream) {
+          if (upstream === current) return;
+          current = upstream;
+          // Connections and tunnels the last job opened lead to its route: the next job opens its own.
+          slotProxy.dropConnections();
+        },
+        close: () => slotProxy.close(),
+      };
+    },
     async close() {
       await proxy.close();
       // destroy, not close: close() waits for in-flight requests, and a handed-back job's

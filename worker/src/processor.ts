@@ -35,7 +35,15 @@ export interface ProcessorOptions {
   track?: (job: Job, token: string | undefined) => () => void;
   /** Moves an active job back to waiting and wakes idle workers (hand-back.ts). */
   handBackJob: HandBack;
+  /**
+   * Jobs that are not scrapes, by BullMQ job name (a crawl's seed job: worker/src/crawls/).
+   * They get the same error-to-move mapping, hand-back and tracking as scrapes.
+   */
+  otherJobs?: Readonly<Record<string, OtherJob>>;
 }
+
+/** Runs a job that is not a scrape; its data is its own (validated by the runner). */
+export type OtherJob = (job: Job, run: { attempt: number; signal: AbortSignal; logger: Logger }) => Promise<JobSummary>;
 
 /** The summary BullMQ keeps of a stored result. */
 function summaryOf(result: JobResult): JobSummary {
@@ -57,7 +65,7 @@ export function parseJobData(job: Pick<Job, 'data' | 'name'>): JobData {
 }
 
 export function createProcessor(options: ProcessorOptions): QuarryProcessor {
-  const { pipeline, logger, handBack, handBackJob, onCritical, track } = { ...options };
+  const { pipeline, logger, handBack, handBackJob, onCritical, track, otherJobs = {} } = { ...options };
 
   return async function processJob(job, token, bullSignal) {
     const attempt = job.attemptsMade + 1;
@@ -65,6 +73,8 @@ export function createProcessor(options: ProcessorOptions): QuarryProcessor {
     const untrack = track?.(job, token) ?? (() => undefined);
     const signal = bullSignal ? AbortSignal.any([bullSignal, handBack]) : handBack;
     try {
+      const other = Object.hasOwn(otherJobs, job.name) ? otherJobs[job.name] : undefined;
+      if (other) return await other(job, { attempt, signal, logger: log });
       const data = parseJobData(job);
       log.debug({ url: loggableUrl(data.request.url) }, 'job started');
       const ctx = createJobContext({ jobId: job.id!, data, attempt, firstStart: job.attemptsStarted === 1, signal, logger: log });

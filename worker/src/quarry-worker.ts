@@ -29,9 +29,11 @@ import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { createWorkerEffects, type EffectData } from './effects/index.ts';
 import { startFailedSweeper, type FailedSweeper } from './effects/failed-sweeper.ts';
 import { createWorkerPoliteness } from './politeness/index.ts';
+import { createWorkerProxies, type TransportOptions } from './proxies/index.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
+import { createWorkerCrawls } from './crawls/index.ts';
 import { settledWithin } from './abortable.ts';
 
 export interface QuarryWorkerOptions {
@@ -58,6 +60,8 @@ export interface QuarryWorkerOptions {
    * On by default; only tests of the fetcher itself turn it off.
    */
   ssrfGuard?: boolean;
+  /** TLS settings of the proxy transports (tests trust a private CA; the system's by default). */
+  proxyTransport?: TransportOptions;
 }
 
 export interface CloseOptions {
@@ -117,6 +121,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     // Called only once jobs run, when `metrics` exists whatever its place in this function.
     onLaunch: (launches) => { if (launches > 1) metrics.browserRestarts.inc(); },
     onPagesOpen: (open) => metrics.browserPagesOpen.set(open),
+    ...(guard ? { openSlotNetwork: guard.openSlotNetwork } : {}),
   });
   const fetcher = createHttpFetcher({ userAgent: config.userAgent, maxBodyBytes: config.maxBodyBytes, maxRedirects: config.maxRedirects, checkUrl, dispatcher });
   const renderer = createPageRenderer({
@@ -140,13 +145,17 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     subjects: { batch: batchExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }) },
     targets: exportTargets({ driver: artifactDriverFromConfig(config), index: artifacts?.index ?? null, allowedBuckets: parseExportBuckets(config.exportBuckets), ttlSeconds: config.artifactTtlSeconds }),
   });
-  const effects = createWorkerEffects({
-    resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes,
-    onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
-  });
   const politeness = await createWorkerPoliteness(config, {
     broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
+  });
+  const crawls = createWorkerCrawls({
+    broker, results, prefix, resultTtlSeconds: config.resultTtlSeconds, callbacks, fetcher, gate: politeness, userAgent: config.userAgent,
+    ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+  });
+  const effects = createWorkerEffects({
+    resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes, crawls,
+    onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
   });
 
   let sweeper: FailedSweeper | undefined;
@@ -158,11 +167,12 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const stopped = new Promise<CriticalError | undefined>((resolve) => (resolveStopped = resolve));
 
   const handBackJob = createHandBack(broker, prefix);
+  const proxies = createWorkerProxies(config, { broker, prefix, logger, ...(options.proxyTransport ? { transportOptions: options.proxyTransport } : {}) });
   const pipeline = createJobPipeline({
-    fetcher, renderer, effects, politeness, outputs: createOutputs({ maxResultBytes: config.maxResultBytes, formatMaxHtmlBytes: config.formatMaxHtmlBytes }),
+    fetcher, renderer, effects, politeness, proxies, outputs: createOutputs({ maxResultBytes: config.maxResultBytes, formatMaxHtmlBytes: config.formatMaxHtmlBytes }),
   });
   const processor = createProcessor({
-    pipeline, logger, handBack: handBack.signal, handBackJob,
+    pipeline, logger, handBack: handBack.signal, handBackJob, otherJobs: crawls.jobs,
     track: (job, token) => {
       active.set(job.id!, { job, token });
       return () => active.delete(job.id!);
@@ -238,7 +248,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
     }
     await sweeper?.close();
     await Promise.all([health?.close(), browserPool.close(), callbacks.close(), exports.close(), depthQueue.close(), artifactSweeper?.stop()]);
-    await guard?.close();
+    await Promise.all([guard?.close(), proxies.close()]);
     await Promise.all([closeRedis(results), closeRedis(broker)]);
     logger.info({ handedBack: handedBack.length }, 'worker closed');
     return { handedBack };

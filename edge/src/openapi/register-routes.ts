@@ -9,6 +9,7 @@ import { batchBodySchema } from '../../../shared/batch-schema.ts';
 import { domainLimitsSchema } from '../../../shared/domain-limits.ts';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import type { AppEnv } from '../app-env.ts';
+import { registerCrawlRoutes } from '../crawls/crawl-openapi.ts';
 import * as s from './schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: s.problemSchema } } });
@@ -118,4 +119,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
     request: { params: z.object({ name: z.string() }), body: { required: true, content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
     responses: { 200: json('A replayed delivery: nothing created (duplicate: true)', s.hookAcceptedSchema), 202: json('Jobs created', s.hookAcceptedSchema), 400: common[400], 401: problem('Bad signature or replayed timestamp'), 404: problem('Unknown hook'), 503: common[503] },
   }));
+  registerCrawlRoutes(app);
 }

@@ -55,7 +55,18 @@ export interface BrowserPoolOptions {
   onLaunch?: (launches: number) => void;
   /** Called whenever the number of open pages changes, with the new number. */
   onPagesOpen?: (open: number) => void;
+  /** Gives each slot's context a network of its own (a guarded proxy whose upstream each job sets: job proxies). */
+  openSlotNetwork?: () => Promise<SlotNetwork>;
   logger?: Logger;
+}
+
+/** A slot's own way out: its context's proxy server, and the upstream proxy the current job goes through. */
+export interface SlotNetwork {
+  /** `http://127.0.0.1:<port>`, the context's `proxyServer`. */
+  readonly proxyServer: string;
+  /** Routes the slot's traffic through `upstream` (undefined: direct); connections of the last route are closed. */
+  use(upstream: import('../security/guarded-proxy.ts').UpstreamProxy | undefined): void;
+  close(): Promise<void>;
 }
 
 /** A warm page held by one job; `release()` must be called exactly once when the job is done with it. */
@@ -64,6 +75,8 @@ export interface PageLease {
   readonly page: Page;
   /** The page has not served a job yet: the renderer installs its per-page hooks (guard, interception) first. */
   readonly fresh: boolean;
+  /** The slot's own network, when the pool gives slots one (job proxies go through it). */
+  readonly network: SlotNetwork | undefined;
   /** The renderer installed its per-page hooks: a later lease of this page is not `fresh`, however this one ends. */
   prepared(): void;
   /**
@@ -91,6 +104,7 @@ interface Slot {
   readonly page: Page;
   readonly cdp: CDPSession;
   readonly tracker: OriginTracker;
+  readonly network: SlotNetwork | undefined;
   /** Served a job cleanly, so the renderer's per-page hooks are installed. */
   prepared: boolean;
 }
@@ -111,7 +125,7 @@ interface Generation {
 export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   const {
     executablePath, maxPages, userAgent, extraArgs = [], launchTimeoutMs = 30_000, closeTimeoutMs = 5_000,
-    recyclePages = 500, maxRssMb = 1024, rssCheckIntervalMs = 2_000, resetTimeoutMs = 5_000, onLaunch, onPagesOpen, logger,
+    recyclePages = 500, maxRssMb = 1024, rssCheckIntervalMs = 2_000, resetTimeoutMs = 5_000, onLaunch, onPagesOpen, openSlotNetwork, logger,
   } = { ...options };
   const slotsFree = new Semaphore(maxPages);
   const generations = new Set<Generation>();
@@ -159,6 +173,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   function forget(gen: Generation): void {
     detach(gen);
     gen.idle.length = 0;
+    for (const slot of gen.slots) void slot.network?.close();
     gen.slots.clear();
     generations.delete(gen);
     pagesChanged();
@@ -179,7 +194,13 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   }
 
   async function openSlot(gen: Generation): Promise<Slot> {
-    const context = await gen.browser.createBrowserContext();
+    const network = await openSlotNetwork?.();
+    // `<-loopback>`: Chromium would bypass the proxy for loopback targets, which the guard must see too.
+    const context = await gen.browser.createBrowserContext(network ? { proxyServer: network.proxyServer, proxyBypassList: ['<-loopback>'] } : undefined)
+      .catch(async (error: unknown) => {
+        await network?.close();
+        throw error;
+      });
     try {
       const page = await context.newPage();
       // No HTTP cache at all, so nothing cached by one job can reach (or be timed by) the next;
@@ -190,12 +211,12 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       // A dialog left open would block the next navigation (the reset's included); beforeunload
       // is accepted so the reset can leave the page.
       page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => undefined));
-      const slot: Slot = { context, page, cdp, tracker, prepared: false };
+      const slot: Slot = { context, page, cdp, tracker, network, prepared: false };
       gen.slots.add(slot);
       pagesChanged();
       return slot;
     } catch (error) {
-      void settledWithin(context.close(), closeTimeoutMs);
+      void settledWithin(context.close(), closeTimeoutMs).then(() => network?.close());
       throw error;
     }
   }
@@ -204,6 +225,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     if (gen.slots.delete(slot)) pagesChanged();
     // A hung browser must not hold a page slot for Puppeteer's 180 s protocol timeout.
     await settledWithin(slot.context.close(), closeTimeoutMs);
+    await slot.network?.close();
   }
 
   /** Resets `slot` for the next job, or closes it when it cannot be trusted to be clean. */
@@ -269,6 +291,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       browser: gen.browser,
       page: held.page,
       fresh: !held.prepared,
+      network: held.network,
       prepared() {
         held.prepared = true;
       },
@@ -307,7 +330,9 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
       current = undefined;
       currentGen = undefined;
       const browsers = [...generations].map((gen) => gen.browser);
+      const networks = [...generations].flatMap((gen) => [...gen.slots].map((slot) => slot.network?.close()));
       generations.clear();
+      await Promise.all(networks);
       await Promise.all(browsers.map((browser) => stopChromium(browser, closeTimeoutMs)));
       pagesChanged();
     },

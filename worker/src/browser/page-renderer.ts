@@ -12,6 +12,10 @@ import { raceAbort } from '../abortable.ts';
 import { isHtmlContentType } from '../http/content-type.ts';
 import type { FetchedPage } from '../http/http-fetcher.ts';
 import type { BrowserPool } from './browser-pool.ts';
+import type { BrowserRequest } from '../request/browser-request.ts';
+import { applyEmulation, DEFAULT_EMULATION } from './page-emulation.ts';
+import type { UpstreamProxy } from '../security/guarded-proxy.ts';
+import { fromBrowserCookie } from '../request/cookie-jar.ts';
 
 /** Not needed to read a DOM, and roughly half of Chromium's CPU per page here. */
 export const DEFAULT_BLOCKED_RESOURCES: readonly ResourceType[] = ['image', 'font', 'media', 'stylesheet'];
@@ -65,6 +69,15 @@ export interface RenderOptions {
   whileLive?: (page: Page, fetched: FetchedPage) => Promise<void>;
   /** Load what `blockedResources` would block (images, fonts, CSS): a screenshot or PDF shows the page as people see it. */
   loadAssets?: boolean;
+  /**
+   * The job's request options (worker/src/request/browser-request.ts): emulation applied before
+   * the gate, cookies set once admitted, resource types skipped, header/method/body overrides.
+   */
+  request?: BrowserRequest;
+  /** The job's proxy: the slot's network chains to it (after the SSRF guard's check) for this job. */
+  proxy?: UpstreamProxy;
+  /** Runs on the loaded page before its DOM is read (the job's browser actions, worker/src/actions/). */
+  beforeRead?: (page: Page) => Promise<void>;
 }
 
 export interface PageRenderer {
@@ -96,11 +109,13 @@ function isTargetGone(error: unknown): boolean {
 function interceptRequests(
   page: Page, blocked: ReadonlySet<string>, checkRequest: PageRendererOptions['checkRequest'], navigations: WeakMap<Page, JobNavigations>,
   loadingAssets: WeakSet<Page>,
+  requests: WeakMap<Page, BrowserRequest>,
 ): void {
   page.on('request', async (request: HTTPRequest) => {
     if (request.isInterceptResolutionHandled()) return;
     try {
-      if (!loadingAssets.has(page) && blocked.has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
+      const asked = requests.get(page);
+      if (!loadingAssets.has(page) && (asked?.blocked ?? blocked).has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
       const url = new URL(request.url());
       const allowed = checkRequest ? await checkRequest(url).catch(() => false) : true;
       if (!allowed) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
@@ -116,7 +131,8 @@ function interceptRequests(
         }
         job.started = true;
       }
-      await request.continue(request.continueRequestOverrides(), INTERCEPT_PRIORITY);
+      const overrides = asked?.overrides(request, request.isNavigationRequest() && request.frame() === page.mainFrame());
+      await request.continue(overrides ? { ...request.continueRequestOverrides(), ...overrides } : request.continueRequestOverrides(), INTERCEPT_PRIORITY);
     } catch {
       // The page closed while the check ran: nothing left to resolve.
     }
@@ -129,15 +145,16 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
   const navigations = new WeakMap<Page, JobNavigations>();
   /** Pages whose current job loads every resource type (`loadAssets`). */
   const loadingAssets = new WeakSet<Page>();
+  const requests = new WeakMap<Page, BrowserRequest>();
 
   /** Once per page: hooks that stay installed for every job the page serves. */
   async function setUpPage(page: Page): Promise<void> {
     await preparePage?.(page);
     await page.setRequestInterception(true);
-    interceptRequests(page, blocked, checkRequest, navigations, loadingAssets);
+    interceptRequests(page, blocked, checkRequest, navigations, loadingAssets, requests);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, loadAssets }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, loadAssets, request, proxy, beforeRead }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -166,6 +183,11 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
         await setUpPage(page);
         lease.prepared();
       }
+      // Every job sets the emulation it wants (the defaults when it asks for none): what the last job set ends here.
+      await applyEmulation(page, request?.emulation ?? DEFAULT_EMULATION);
+      // Every job sets its route too: a slot never keeps the last job's proxy (or its connections).
+      if (proxy && !lease.network) throw new NavigationBlockedError(new Error('a proxy needs the slot networks of the SSRF guard\'s set-up'));
+      lease.network?.use(proxy);
       if (!admit) return;
       try {
         await admit();
@@ -180,6 +202,9 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
       await admitted();
       if (job) navigations.set(page, job);
       if (loadAssets) loadingAssets.add(page);
+      // Cookies only once admitted: a page the gate turned away goes back untouched, without a reset.
+      if (request && request.cookies.length > 0) await page.setCookie(...request.cookies);
+      if (request) requests.set(page, request);
       const response = await page.goto(url, { waitUntil: 'load', timeout: remaining() });
       if (!response) throw new FetchFailedError('NO_RESPONSE', undefined);
       if (response.request().redirectChain().length > maxRedirects) throw new TooManyRedirectsError(maxRedirects);
@@ -192,12 +217,15 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
         // Best effort: a page that never goes quiet (polling, streaming) is read as it is.
         await page.waitForNetworkIdle({ idleTime: settleMs, timeout: Math.min(remaining(), settleMs * 10) }).catch(() => undefined);
       }
+      await beforeRead?.(page);
       const contentType = headers['content-type'] ?? null;
       const html = isHtmlContentType(contentType) ? await page.content() : null;
       const bytes = html ? Buffer.byteLength(html) : 0;
       if (bytes > maxBodyBytes) throw new ResponseTooLargeError(maxBodyBytes);
       const fetched = { url, finalUrl: page.url(), status, contentType, headers, html, bytes, redirects: response.request().redirectChain().length };
       await whileLive?.(page, fetched);
+      // A sticky session keeps what the page's context holds now (cookies of every site it visited).
+      if (request?.keepCookies) request.keepCookies((await page.browserContext().cookies()).map(fromBrowserCookie));
       return fetched;
     };
 
@@ -224,6 +252,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer {
     } finally {
       navigations.delete(page);
       loadingAssets.delete(page);
+      requests.delete(page);
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);
       page.off('error', onPageError);

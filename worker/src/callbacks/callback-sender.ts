@@ -71,7 +71,15 @@ export function createCallbackSender(options: CallbackSenderOptions) {
     if (!secret) throw new CallbackNotConfiguredError(tenant);
     const payload: CallbackBody = { event: data.event, jobId: data.jobId, sentAt: new Date().toISOString() };
     if (tenant !== undefined) payload.tenant = tenant;
-    if (data.event === 'job.completed') {
+    if (data.crawl) {
+      payload.crawlId = data.crawl.id;
+      if (data.crawl.view) payload.crawl = data.crawl.view;
+      if (data.crawl.page) {
+        const result = data.crawl.page.status === 'completed' ? await resultStore.get(data.crawl.page.jobId) : null;
+        payload.page = result ? { ...data.crawl.page, result } : data.crawl.page;
+      }
+      if (data.error) payload.error = data.error;
+    } else if (data.event === 'job.completed') {
       const result = await resultStore.get(data.jobId);
       if (result) payload.result = result;
     } else if (data.error) {

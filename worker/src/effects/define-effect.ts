@@ -19,9 +19,14 @@
 import type { JobData } from '../../../shared/job-schema.ts';
 import type { JobResult } from '../../../shared/job-result.ts';
 import type { OutputArtifact } from '../pipeline/outputs/define-output.ts';
+import type { Page } from '../pipeline/page/page.ts';
 
 /** What the effects need of a job's data; a failed job's data may be invalid, hence partial. */
-export type EffectData = Partial<Pick<JobData, 'batchId' | 'run' | 'tenant'>> & { request?: { callbackUrl?: string | undefined } };
+export type EffectData = Partial<Pick<JobData, 'batchId' | 'run' | 'tenant' | 'crawl'>> & {
+  request?: { callbackUrl?: string | undefined; url?: string; mode?: string };
+  /** A crawl's seed job (worker/src/crawls/crawl-seed.ts). */
+  crawlSeed?: { id: string };
+};
 
 export interface EffectJob {
   jobId: string;
@@ -34,6 +39,8 @@ export interface Completion {
   artifacts: readonly OutputArtifact[];
   /** The result was stored by an earlier run of the job: nothing was fetched this time. */
   fromEarlierRun: boolean;
+  /** The page this run fetched (none on a run that found its result stored): a crawl reads its links. */
+  page?: Page;
 }
 
 export interface Failure {

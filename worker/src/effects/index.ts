@@ -8,7 +8,9 @@
  * Redis cost per completed job: one SET on the result store (plus one ZADD when files or an
  * oversized result went to the artifact store); one EVAL on the broker when the job is in a
  * batch; one callback-queue add when it has a callbackUrl. Plus one GET on the result store
- * when the run starts (recall).
+ * when the run starts (recall). A crawl's page adds its crawl effect
+ * (worker/src/crawls/crawl-effect.ts: one EVALSHA on each store) and, at the start of a run,
+ * one GETBIT on the broker before the recall (the GET only when that bit is set).
  */
 import type { Redis } from 'ioredis';
 import type { WorkerArtifacts } from '../artifacts/index.ts';
@@ -19,6 +21,13 @@ import { callbackEffect } from './callback-effect.ts';
 import { artifactsEffect } from './artifacts-effect.ts';
 import { runEffects, type JobEffects } from './job-effects.ts';
 import { resultEffect } from './result-effect.ts';
+import type { EffectData, EffectDefinition } from './define-effect.ts';
+
+/** A crawl's part (worker/src/crawls/): its effect, and when a crawl page may recall its result. */
+export interface CrawlEffects {
+  effect: EffectDefinition;
+  mayRecall(data: EffectData | undefined): Promise<boolean>;
+}
 
 export interface WorkerEffectsOptions {
   resultStore: ResultStore;
@@ -31,13 +40,18 @@ export interface WorkerEffectsOptions {
   resultInlineMaxBytes?: number;
   /** Enqueues a finished batch's export (worker/src/exports/); exports wait for the due sweep without it. */
   onExportDue?: (batchId: string) => Promise<void>;
+  crawls?: CrawlEffects;
 }
 
 export function createWorkerEffects(options: WorkerEffectsOptions): JobEffects {
-  const { resultStore, broker, prefix, callbacks, artifacts = null, resultInlineMaxBytes = 128 * 1024, onExportDue } = options;
+  const { resultStore, broker, prefix, callbacks, artifacts = null, resultInlineMaxBytes = 128 * 1024, onExportDue, crawls } = options;
   const result = resultEffect(resultStore);
   const stored = artifactsEffect({ artifacts, inlineMaxBytes: resultInlineMaxBytes });
-  return runEffects([stored, result, batchEffect(broker, prefix, onExportDue), callbackEffect(callbacks)], (jobId) => result.recall(jobId));
+  // Artifacts before the result (the result names the files); the crawl effect right after the
+  // result: a page's record and links go to its crawl once the result is stored, so a crawl that
+  // completes has every page's result.
+  const effects = [stored, result, ...(crawls ? [crawls.effect] : []), batchEffect(broker, prefix, onExportDue), callbackEffect(callbacks)];
+  return runEffects(effects, async (jobId, data) => (crawls && !(await crawls.mayRecall(data)) ? null : result.recall(jobId)));
 }
 
 export { defineEffect, type Completion, type EffectData, type EffectDefinition, type EffectJob, type Failure } from './define-effect.ts';

@@ -5,11 +5,14 @@
  * failed-job sweeper repeats them all).
  */
 import type { JobResult } from '../../../shared/job-result.ts';
-import type { Completion, EffectDefinition, EffectJob, Failure } from './define-effect.ts';
+import type { Completion, EffectData, EffectDefinition, EffectJob, Failure } from './define-effect.ts';
 
 export interface JobEffects {
-  /** The result an earlier run of the job stored, or null (the pipeline then does the work). */
-  recall(jobId: string): Promise<JobResult | null>;
+  /**
+   * The result an earlier run of the job stored, or null (the pipeline then does the work).
+   * With the job's data: a crawl's page recalls it only once its crawl recorded the page.
+   */
+  recall(jobId: string, data?: EffectData): Promise<JobResult | null>;
   completed(job: EffectJob, completion: Completion): Promise<void>;
   failed(job: EffectJob, failure: Failure): Promise<void>;
 }

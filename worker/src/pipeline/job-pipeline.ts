@@ -19,6 +19,7 @@ import type { JobResult } from '../../../shared/job-result.ts';
 import type { PageRenderer } from '../browser/page-renderer.ts';
 import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness/index.ts';
+import type { ProxyRouter } from '../proxies/proxy-router.ts';
 import type { JobEffects } from '../effects/job-effects.ts';
 import { withAdmission } from './acquire/admission.ts';
 import { fetchStage } from './fetch/fetch-stage.ts';
@@ -27,6 +28,7 @@ import { emptyOutputs, runOutputs, type OutputDefinition } from './outputs/index
 import type { Loader } from './page/page.ts';
 import { renderStage } from './render/render-stage.ts';
 import { planRequest } from './request/request-plan.ts';
+import { runActions } from '../actions/run-actions.ts';
 
 export interface JobPipelineOptions {
   fetcher: HttpFetcher;
@@ -37,18 +39,20 @@ export interface JobPipelineOptions {
   outputs: readonly OutputDefinition[];
   /** Robots, per-domain limits and cooldowns around each fetch; none when omitted. */
   politeness?: PolitenessGate;
+  /** Proxy pools and sticky sessions (worker/src/proxies/); every job direct when omitted. */
+  proxies?: ProxyRouter;
 }
 
 export type JobPipeline = (ctx: JobContext) => Promise<JobResult>;
 
 export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
-  const { fetcher, renderer, effects, outputs, politeness } = { ...options };
+  const { fetcher, renderer, effects, outputs, politeness, proxies } = { ...options };
   const loaders: Record<JobMode, Loader> = { http: fetchStage(fetcher), browser: renderStage(renderer) };
 
   return async function runJob(ctx) {
     const { options: request, jobId } = ctx;
     const job = { jobId, data: ctx.data };
-    const earlier = await effects.recall(jobId);
+    const earlier = await effects.recall(jobId, ctx.data);
     if (earlier) {
       await effects.completed(job, { result: earlier, artifacts: [], fromEarlierRun: true });
       return earlier;
@@ -57,11 +61,30 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     const started = performance.now();
     const fetchedAt = new Date().toISOString();
     const produced = emptyOutputs();
-    const page = await withAdmission(politeness, ctx, (admission) => loaders[plan.mode]({
-      ctx, admission, fetchedAt,
-      // Outputs on the live page (screenshots, PDFs) see it as people do: assets loaded.
-      ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced), loadAssets: true } : {}),
-    }));
+    // The proxy is chosen before admission (a Redis call must not hold the domain's slot) and
+    // settled inside it, so the gate sees what the proxy layer made of the error (a 429 as it was).
+    const route = await proxies?.route(ctx);
+    const page = await withAdmission(politeness, ctx, async (admission) => {
+      try {
+        const loaded = await loaders[plan.mode]({
+          ctx, admission, fetchedAt, ...(route ? { route } : {}),
+          // Browser actions run on the loaded page before its DOM is read, so every output sees what they left.
+          ...(request.actions ? {
+            beforeRead: async (browserPage) => {
+              const done = await runActions(browserPage, request.actions!, () => ctx.deadline.remainingMs());
+              produced.result.actions = done.result;
+              produced.artifacts.push(...done.artifacts);
+            },
+          } : {}),
+          // Outputs on the live page (screenshots, PDFs) see it as people do: assets loaded.
+          ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced), loadAssets: true } : {}),
+        });
+        await route?.settle();
+        return loaded;
+      } catch (error) {
+        throw route ? await route.settle(error) : error;
+      }
+    });
     await runOutputs(plan.pageOutputs, page, ctx, produced);
     const durationMs = Math.round(performance.now() - started);
     const result: JobResult = {
@@ -73,7 +96,7 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     };
     // The effects may replace the result (the artifacts effect names the stored files, or
     // moves an oversized result to the store): what they stored is what the run returns.
-    const completion = { result, artifacts: produced.artifacts, fromEarlierRun: false };
+    const completion = { result, artifacts: produced.artifacts, fromEarlierRun: false, page };
     await effects.completed(job, completion);
     return completion.result;
   };

@@ -62,6 +62,8 @@ export interface GatePass {
 }
 
 export interface PolitenessGate {
+  /** The fleet's robots.txt cache the gate asks (none when robots.txt is not respected): crawls check links with it. */
+  readonly robots?: RobotsCache;
   /**
    * Throws RobotsDisallowedError or DomainThrottledError; otherwise hold the pass while fetching.
    * `firstStart`: the job's first time active, so it holds no reserved slot yet.
@@ -136,6 +138,7 @@ export function createPolitenessGate(options: PolitenessGateOptions): Politeness
   }
 
   return {
+    ...(robots ? { robots } : {}),
     async enter(jobId, request, firstStart = false) {
       const enteredAt = Date.now();
       await checkUrl?.(new URL(request.url));

@@ -67,6 +67,8 @@ export interface RobotsCache {
   check(url: string | URL): Promise<RobotsDecision>;
   isAllowed(url: string | URL): Promise<boolean>;
   crawlDelayMs(url: string | URL): Promise<number>;
+  /** The `Sitemap:` URLs of the robots.txt governing `url` (as its compact copy keeps them; none when unreachable). */
+  sitemaps(url: string | URL): Promise<string[]>;
   /** Origins and estimated bytes memoised now (for tests and metrics). */
   memoryUsage(): { entries: number; bytes: number };
 }
@@ -211,6 +213,10 @@ export function createRobotsCache(options: RobotsCacheOptions): RobotsCache {
     check,
     isAllowed: async (url) => (await check(url)).allowed,
     crawlDelayMs: async (url) => (await check(url)).crawlDelayMs,
+    async sitemaps(url) {
+      const { robots } = await memoFor(robotsOrigin(typeof url === 'string' ? new URL(url) : url));
+      return robots.getSitemaps();
+    },
     memoryUsage: () => ({ entries: memory.size, bytes: memoryBytes }),
   };
 }

@@ -22,11 +22,26 @@ export interface GuardedProxyOptions {
   port?: number;
   /** Called for every refused request or tunnel (for logs/metrics). */
   onRefused?: (target: string, error: unknown) => void;
+  /**
+   * An upstream proxy to chain through, asked per request and tunnel (a browser slot's job's
+   * proxy, worker/src/proxies/). The target is judged here first (`checkUrl` / `checkHost`:
+   * scheme and every address it resolves to); the upstream then resolves it again itself, so
+   * pinning ends there (README "Through a proxy"). Undefined: connect directly, pinned.
+   */
+  upstream?: () => UpstreamProxy | undefined;
+}
+
+/** What the guarded proxy needs of an upstream proxy (a worker/src/proxies transport). */
+export interface UpstreamProxy {
+  readonly dispatcher: import('undici').Dispatcher;
+  tunnel(host: string, port: number): Promise<Duplex>;
 }
 
 export interface GuardedProxy {
   /** `http://127.0.0.1:<port>`: what Chromium's `--proxy-server` should point at. */
   readonly url: string;
+  /** Ends every open connection and tunnel (a slot's next job must not reuse the last job's). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -58,7 +73,7 @@ function parseAuthority(target: string): ConnectAuthority {
 const DEFAULTS = { host: '127.0.0.1', port: 0 } as const;
 
 export async function startGuardedProxy(guard: SsrfGuard, options: GuardedProxyOptions = {}): Promise<GuardedProxy> {
-  const { host, port, onRefused } = { ...DEFAULTS, ...options };
+  const { host, port, onRefused, upstream } = { ...DEFAULTS, ...options };
   const sockets = new Set<Duplex>();
   const track = <T extends Duplex>(socket: T): T => {
     sockets.add(socket);
@@ -73,15 +88,18 @@ export async function startGuardedProxy(guard: SsrfGuard, options: GuardedProxyO
       const url = new URL(target);
       if (url.protocol !== 'http:') throw new ForbiddenProtocolError(url.protocol);
       // The guard's dispatcher resolves, judges and pins at connect time: one lookup, no window.
-      const upstream = await guard.dispatcher.request({
+      // Through an upstream proxy the URL is judged first, and the proxy connects.
+      const via = upstream?.();
+      if (via) await guard.checkUrl(url);
+      const response = await (via?.dispatcher ?? guard.dispatcher).request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: req.method ?? 'GET',
         headers: endToEnd(req.headers),
         body: req.method === 'GET' || req.method === 'HEAD' ? null : req,
       });
-      res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
-      await pipeline(upstream.body, res);
+      res.writeHead(response.statusCode, endToEnd(response.headers));
+      await pipeline(response.body, res);
     } catch (error) {
       onRefused?.(target, error);
       if (!res.headersSent) res.writeHead(403, { 'content-type': 'text/plain' }).end(`Refused by the SSRF guard: ${String(error)}`);
@@ -107,6 +125,21 @@ export async function startGuardedProxy(guard: SsrfGuard, options: GuardedProxyO
     const hostname = host.kind === 'ip' ? host.address : host.name;
     // net.connect skips `lookup` for IP literals: judge those up front. Names are resolved and judged
     // once, inside guardedLookup, and net connects to exactly those answers.
+    const via = upstream?.();
+    if (via) {
+      // Judged here (every address the name resolves to), then tunnelled through the upstream proxy.
+      guard.checkHost(host).then(() => via.tunnel(hostname, port)).then((socket) => {
+        track(socket);
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head.length > 0) socket.write(head);
+        socket.pipe(client);
+        client.pipe(socket);
+        socket.on('error', () => client.destroy());
+        client.on('close', () => socket.destroy());
+        socket.on('close', () => client.destroy());
+      }, refuse);
+      return;
+    }
     const literalChecked = host.kind === 'ip' ? guard.checkHost(host) : Promise.resolve([]);
     literalChecked.then(() => {
       const upstream = track(netConnect({ host: hostname, port, lookup: guardedLookup(guard.checkHost) }));
@@ -134,6 +167,9 @@ export async function startGuardedProxy(guard: SsrfGuard, options: GuardedProxyO
   const address = server.address() as AddressInfo;
   return {
     url: `http://${host}:${address.port}`,
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));

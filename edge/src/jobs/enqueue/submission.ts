@@ -53,6 +53,11 @@ export async function dedupeId(config: EdgeConfig, submission: Submission): Prom
   const { request } = submission;
   const canonical = canonicalUrl(request.url, config.canonicalUrl);
   const options = Object.fromEntries(WORK_OPTIONS.map((name) => [name, request[name as keyof JobRequest] ?? null]));
+  // Same request, same spelling: header names are case-insensitive, and GET is what no method means.
+  if (request.headers) options.headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  if (options.method === 'GET') options.method = null;
+  // Secrets a request may carry (an Authorization header, cookies, a body, a proxy session key)
+  // only ever enter the id through SHA-256; the JSON below is never stored or logged.
   const work = canonicalJson([`tenant:${submission.tenant.name}`, canonical, options]);
   return `u-${toHex(await sha256(work)).slice(0, 32)}`;
 }

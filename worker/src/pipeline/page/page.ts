@@ -8,6 +8,7 @@ import type { Page as BrowserPage } from 'puppeteer-core';
 import type { FetchedPage } from '../../http/http-fetcher.ts';
 import type { Admission } from '../acquire/admission.ts';
 import type { JobContext } from '../job-context.ts';
+import type { LoadRoute } from '../../proxies/proxy-router.ts';
 
 export interface Page {
   /** The URL that was requested. */
@@ -46,6 +47,10 @@ export interface LoadInput {
   whileLive?: (page: Page) => Promise<void>;
   /** Render stage only: load images, fonts and CSS too (the live-page outputs capture what people see). */
   loadAssets?: boolean;
+  /** The proxy the job goes out through and its sticky session (worker/src/proxies/); direct when omitted. */
+  route?: LoadRoute;
+  /** Render stage only: runs on the loaded page before its DOM is read (browser actions). */
+  beforeRead?: (page: BrowserPage) => Promise<void>;
 }
 
 /** Fetch or render: one per mode (pipeline/job-pipeline.ts picks it). */

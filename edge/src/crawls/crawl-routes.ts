@@ -1,0 +1,73 @@
+/**
+ * @module edge/crawls/crawl-routes
+ * `POST /v1/crawls` (start: 202 with the crawl's id), `GET /v1/crawls/:id` (status and counts),
+ * `GET /v1/crawls/:id/pages` (page records with results, a cursor and a status filter; the whole
+ * list as NDJSON with `Accept: application/x-ndjson`) and `DELETE /v1/crawls/:id` (cancel).
+ * A crawl's id carries its tenant's tag like a job's: another tenant's id answers 404 before
+ * any Redis command. Semantics: docs/crawls.md.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { crawlRequestSchema, planCrawlCreate } from '../../../shared/crawls/index.ts';
+import type { AppEnv } from '../app-env.ts';
+import { loadEdgeConfig } from '../config.ts';
+import { idempotencyKeyHeader, mergeIdempotencyKey } from '../jobs/enqueue/idempotency-key.ts';
+import { idempotentJobId, randomJobId } from '../jobs/enqueue/job-id.ts';
+import { buildJobOptions, encodeJobOptions } from '../jobs/enqueue/job-options.ts';
+import { readJsonBody } from '../middleware/read-json-body.ts';
+import { ForbiddenProblem, hasScope } from '../middleware/require-scope.ts';
+import { withBroker } from '../problems/broker-errors.ts';
+import { InvalidQueryProblem, JobStateConflictProblem } from '../problems/problems.ts';
+import { upstashClient } from '../redis/upstash-clients.ts';
+import { accessibleCrawlId, crawlNotFound } from './crawl-access.ts';
+import { crawlPagesResponse } from './crawl-pages.ts';
+import { cancelCrawl, createCrawl, readCrawl } from './crawl-store.ts';
+
+export const crawlsRoutes = new OpenAPIHono<AppEnv>();
+
+crawlsRoutes.post('/', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const headerKey = idempotencyKeyHeader(c);
+  const request = await readJsonBody(c, crawlRequestSchema);
+  const idempotencyKey = mergeIdempotencyKey(headerKey, request.idempotencyKey);
+  if (request.scrape.ignoreRobots && !hasScope(c.get('scopes'), 'robots:ignore')) throw new ForbiddenProblem('robots:ignore');
+  const tenant = c.get('tenant');
+  const crawlId = idempotencyKey === undefined ? randomJobId(tenant, 'c') : await idempotentJobId(tenant, idempotencyKey, 'c');
+  const options = { backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed };
+  const plan = planCrawlCreate({
+    prefix: config.prefix, crawlId, request, tenant: tenant.name, submittedBy: c.get('apiKeyId'),
+    canonical: config.canonicalUrl, defaultWindow: config.crawl.window, maxDiscovered: config.crawl.maxDiscovered,
+    jobOptions: (jobRequest, jobId) => encodeJobOptions(buildJobOptions(jobRequest, jobId, options)),
+    now: Date.now(),
+  });
+  const outcome = await withBroker(() => createCrawl(upstashClient(config.broker), plan));
+  const statusUrl = new URL(`/v1/crawls/${crawlId}`, c.req.url).toString();
+  c.header('location', statusUrl);
+  return c.json({ id: crawlId, status: outcome.status, duplicate: !outcome.created, statusUrl, pagesUrl: `${statusUrl}/pages` }, 202);
+});
+
+crawlsRoutes.get('/:id', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const id = accessibleCrawlId(c);
+  const view = await withBroker(() => readCrawl(upstashClient(config.broker), config.prefix, id));
+  if (!view) throw crawlNotFound(id);
+  return c.json(view);
+});
+
+crawlsRoutes.get('/:id/pages', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const id = accessibleCrawlId(c);
+  const status = c.req.query('status');
+  if (status !== undefined && status !== 'completed' && status !== 'failed') throw new InvalidQueryProblem('status', 'must be completed or failed (or left out for every page)');
+  return crawlPagesResponse(c, config, id, status);
+});
+
+crawlsRoutes.delete('/:id', async (c) => {
+  const config = loadEdgeConfig(c.env);
+  const id = accessibleCrawlId(c);
+  const outcome = await withBroker(() => cancelCrawl(upstashClient(config.broker), config.prefix, id));
+  if (outcome.status === 'unknown') throw crawlNotFound(id);
+  if (!outcome.cancelled) {
+    throw new JobStateConflictProblem(`Crawl "${id}" was not cancelled: it is ${outcome.status}${outcome.status === 'cancelled' ? ' already' : ''}.`, outcome.status);
+  }
+  return c.json({ id, status: 'cancelled', removed: outcome.removed, running: outcome.running });
+});
