@@ -4,7 +4,8 @@
  * stored by the worker and `GET /v1/jobs/:id` hands its tenant a short-lived signed URL that
  * downloads it; the URL stops working once it expires (a new GET signs a new one); another
  * tenant gets no view of the job at all. A result over the inline threshold comes back as a stub
- * whose `result.json` URL downloads the whole result. A batch's export is written by the worker
+ * whose `result.json` URL downloads the whole result. A screenshot action's PNG is stored and
+ * signed the same way. A batch's export is written by the worker
  * when the batch finished and linked from the batch view.
  */
 import { randomBytes } from 'node:crypto';
@@ -92,6 +93,21 @@ describe('artifacts and exports through the edge and a worker', () => {
     // A new read signs a new URL.
     const again = (await (await api(`/v1/jobs/${id}`, keyA)).json()) as View;
     expect((await fetch(again.result!.artifacts![0]!.url!)).status).toBe(200);
+  });
+
+  it('stores a screenshot action\'s PNG (assets loaded), names it in result.actions and signs its URL', async () => {
+    site.clearLog();
+    const id = await submit({ url: site.url('127.0.0.2', '/docs/guide/?page=quality'), mode: 'browser', actions: [{ type: 'scroll', direction: 'down' }, { type: 'screenshot' }] });
+    const view = await finished(id);
+    expect(view.status, view.error).toBe('completed');
+    expect(view.result!.actions!.screenshots).toEqual(['action-1.png']);
+    const [shot] = view.result!.artifacts!;
+    expect(shot).toMatchObject({ name: 'action-1.png', type: 'screenshot', contentType: 'image/png' });
+    const download = await fetch(shot!.url!);
+    expect(download.status).toBe(200);
+    expect(imageSize(new Uint8Array(await download.arrayBuffer()))).toEqual({ type: 'png', width: 800, height: 600 });
+    // The page's image was loaded for the capture (a browser job blocks images otherwise).
+    expect(site.log.some((entry) => entry.path === '/docs/guide/img/arch.png')).toBe(true);
   });
 
   it('a result over the inline threshold is a stub whose signed result.json holds the whole result', async () => {

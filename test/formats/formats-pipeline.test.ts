@@ -173,7 +173,7 @@ describe('formats through the pipeline, browser mode', () => {
     expect(imageSize((await artifacts.store.get(result.artifacts![0]!.key))!.bytes)).toEqual({ type: 'jpeg', width: 400, height: 3000 });
   });
 
-  it('loads images and CSS for captures (assets are blocked otherwise)', async () => {
+  it('loads images and CSS for captures, a screenshot action\'s too (assets are blocked otherwise)', async () => {
     // `/js/:n` links a stylesheet, a font, an image and a video.
     const assets = () => h.site.log.filter((entry) => /\.(css|png|woff2)$/.test(entry.path)).map((entry) => entry.path).sort();
     h.site.clearLog();
@@ -182,6 +182,13 @@ describe('formats through the pipeline, browser mode', () => {
     h.site.clearLog();
     await runJob({ url: h.site.url(HOST_A, '/js/3'), mode: 'browser', waitFor: '#rendered', formats: ['markdown'] });
     expect(assets()).toEqual([]);
+    // A screenshot action captures the page too: assets load, and the artifacts effect stores its PNG.
+    h.site.clearLog();
+    const { jobId, result } = await runJob({ url: h.site.url(HOST_A, '/js/3'), mode: 'browser', waitFor: '#rendered', actions: [{ type: 'screenshot' }] });
+    expect(assets()).toEqual(['/font.woff2', '/image.png', '/style.css']);
+    expect(result.actions!.screenshots).toEqual(['action-0.png']);
+    expect(result.artifacts!.map(({ name, type, key }) => ({ name, type, key }))).toEqual([{ name: 'action-0.png', type: 'screenshot', key: artifactKey(jobId, 'action-0.png') }]);
+    expect(imageSize((await artifacts.store.get(result.artifacts![0]!.key))!.bytes)).toEqual({ type: 'png', width: 800, height: 600 });
   });
 });
 

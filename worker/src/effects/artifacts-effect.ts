@@ -1,6 +1,6 @@
 /**
  * @module worker/effects/artifacts-effect
- * Stores a completed run's files (screenshots, PDFs) in the artifact store under the job's
+ * Stores a completed run's files (screenshot/pdf formats, screenshot actions' `action-<i>.png`) in the artifact store under the job's
  * tenant-scoped keys (`<tenant tag>/<job id>/<name>`) and names them in the result, then moves a
  * result whose JSON is over QUARRY_RESULT_INLINE_MAX_BYTES to the store as `result.json`,
  * leaving a stub (shared/result-offload.ts) for the result effect to write. It runs before the
@@ -37,7 +37,8 @@ export function artifactsEffect(options: ArtifactsEffectOptions) {
     async completed({ jobId }, completion) {
       if (completion.fromEarlierRun) return;
       if (completion.artifacts.length > 0) {
-        if (!artifacts) throw new ArtifactStoreNotConfiguredError(`The ${completion.artifacts.map((file) => `"${file.type}"`).join(', ')} format`);
+        // Named by file: a screenshot action's `action-<i>.png` and the screenshot format's file both have type "screenshot".
+        if (!artifacts) throw new ArtifactStoreNotConfiguredError(`Storing ${completion.artifacts.map((file) => `"${file.name}"`).join(', ')} (the screenshot/pdf formats, screenshot actions)`);
         const refs = await artifacts.writer.save(jobId, completion.artifacts.map((file) => ({ ...file, type: typeOf(file.type) })));
         completion.result = { ...completion.result, artifacts: refs };
       }

@@ -76,8 +76,9 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
               produced.artifacts.push(...done.artifacts);
             },
           } : {}),
-          // Outputs on the live page (screenshots, PDFs) see it as people do: assets loaded.
-          ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced), loadAssets: true } : {}),
+          // Captures (screenshot/pdf outputs on the live page, screenshot actions) see the page as people do: assets loaded.
+          ...(plan.loadAssets ? { loadAssets: true } : {}),
+          ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
         });
         await route?.settle();
         return loaded;
