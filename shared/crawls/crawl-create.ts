@@ -3,9 +3,10 @@
  * The crawl-create script's arguments: the record's fields and the page-job templates the
  * advance script fills in per page (a page job's data is `JobData`: the crawl's scrape options
  * with the page's URL, the crawl's tenant, the URL's politeness domain and `crawl: {id, n,
- * depth}`), and the seed job.
+ * depth}`), the CSV columns of its pages' results, and the seed job.
  */
 import type { CanonicalUrlOptions } from '../canonical-url.ts';
+import { exportColumnsOf } from '../exports/export-columns.ts';
 import { jobRequestSchema, type JobRequest } from '../job-schema.ts';
 import { queueKeys } from '../keys.ts';
 import { addStandardJobKeys, CRAWL_RETENTION_MS, CRAWL_SEED_JOB, CRAWL_TTL_MS, crawlKeys, seedJobId, seenBuckets } from './crawl-keys.ts';
@@ -69,6 +70,8 @@ export function planCrawlCreate(input: CrawlCreateInput): CrawlCreatePlan {
     discovered: '0', accepted: '0', jobs: '0', completed: '0', failed: '0', discoveryStopped: '',
     expireAt: String(now + CRAWL_TTL_MS), retentionMs: String(CRAWL_RETENTION_MS), seenPrefix: keys.seenPrefix,
     dataHead, dataMid,
+    // CSV columns of the page results (GET /v1/crawls/:id/pages?format=csv), as a batch stores its own.
+    columns: JSON.stringify(exportColumnsOf([pageRequest])),
     jobArgs: JSON.stringify([queue.base, '', pageRequest.mode, 0, null, null, null, null, null, null]),
     jobOpts: JSON.stringify(input.jobOptions(pageRequest, `${crawlId}-p0`)),
   };

@@ -1,11 +1,12 @@
 /**
  * @module shared/exports
  * Exporting results as JSON Lines or CSV: the rows (batch-rows.ts reads a batch's results in
- * chunks; a crawl brings its own rows), the column spec a CSV header comes from, and the two
- * encoders. The edge streams them (`GET /v1/batches/:id/results`), the workers write them to
- * object storage (a batch's `export`).
+ * chunks, crawl-rows.ts a crawl's completed pages), the column spec a CSV header comes from, and
+ * the two encoders. The edge streams them (`GET /v1/batches/:id/results`,
+ * `GET /v1/crawls/:id/pages?format=csv`), the workers write them to object storage (a batch's `export`).
  */
 export * from './batch-rows.ts';
+export * from './crawl-rows.ts';
 export * from './csv.ts';
 export * from './export-columns.ts';
 export * from './export-keys.ts';
