@@ -189,6 +189,10 @@ describe('formats through the pipeline, browser mode', () => {
     expect(result.actions!.screenshots).toEqual(['action-0.png']);
     expect(result.artifacts!.map(({ name, type, key }) => ({ name, type, key }))).toEqual([{ name: 'action-0.png', type: 'screenshot', key: artifactKey(jobId, 'action-0.png') }]);
     expect(imageSize((await artifacts.store.get(result.artifacts![0]!.key))!.bytes)).toEqual({ type: 'png', width: 800, height: 600 });
+    // A job's own blockResources wins: it said what it does not want loaded.
+    h.site.clearLog();
+    await runJob({ url: h.site.url(HOST_A, '/js/3'), mode: 'browser', waitFor: '#rendered', blockResources: ['image'], formats: [{ type: 'screenshot' }] });
+    expect(assets()).toEqual(['/font.woff2', '/style.css']);
   });
 });
 
