@@ -2,6 +2,7 @@
  * The dedupe window returns an earlier job only when it does the same work: the canonical URL
  * and every scrape option that changes the result, `formats` and the narrowing options included.
  * Before, a markdown job within the window got an earlier job's id whose result had no markdown.
+ * Request control's options (request fields, proxy, actions) are scrape options like the others.
  */
 import { describe, expect, it } from 'vitest';
 import { edgeHarness } from './edge-harness.ts';
@@ -39,5 +40,27 @@ describe('dedupe window and scrape options', () => {
     expect(await post({ formats: ['markdown'] })).toEqual({ ...markdown, duplicate: true, status: 'duplicate', statusUrl: expect.any(String) });
     expect((await post({ excludeTags: ['nav'], formats: ['html'] })).duplicate).toBe(true);
     expect((await post({ url: `${url}#fragment`, formats: ['markdown'], onlyMainContent: true })).duplicate).toBe(true);
+  });
+
+  it('request control options count too: the proxy choice and actions; header names and an explicit GET do not', async () => {
+    const edge = edgeHarness();
+    const url = `https://example.com/dedupe/${crypto.randomUUID()}`;
+    const post = async (options: Record<string, unknown>) =>
+      (await edge.request('POST', '/v1/jobs', { body: { url, dedupeWindowMs: 60_000, ...options } })).json<Accepted>();
+
+    const plain = await post({});
+    const proxied = await post({ proxy: { pool: 'residential' } });
+    const other = await post({ proxy: { pool: 'datacenter' } });
+    const direct = await post({ proxy: 'none' });
+    const acting = await post({ mode: 'browser', actions: [{ type: 'click', selector: '#more' }] });
+    const browser = await post({ mode: 'browser' });
+    expect(new Set([plain, proxied, other, direct, acting, browser].map((job) => job.id)).size).toBe(6);
+    expect((await post({ proxy: { pool: 'residential' } })).id).toBe(proxied.id);
+    expect((await post({ method: 'GET' })).id).toBe(plain.id);
+
+    const withHeader = await post({ headers: { 'X-Api-Key': 'k1' } });
+    expect(withHeader.duplicate).toBe(false);
+    expect((await post({ headers: { 'x-api-key': 'k1' } })).id).toBe(withHeader.id);
+    expect((await post({ headers: { 'X-Api-Key': 'k2' } })).duplicate).toBe(false);
   });
 });
