@@ -7,6 +7,7 @@
  */
 import type { CanonicalUrlOptions } from '../canonical-url.ts';
 import { exportColumnsOf } from '../exports/export-columns.ts';
+import type { ExportDestination } from '../exports/export-target.ts';
 import { jobRequestSchema, type JobRequest } from '../job-schema.ts';
 import { queueKeys } from '../keys.ts';
 import { addStandardJobKeys, CRAWL_RETENTION_MS, CRAWL_SEED_JOB, CRAWL_TTL_MS, crawlKeys, seedJobId, seenBuckets } from './crawl-keys.ts';
@@ -30,6 +31,8 @@ export interface CrawlCreateInput {
   /** Builds BullMQ's stored options for a job id (attempts, backoff, retention). */
   jobOptions: (request: JobRequest, jobId: string) => StoredJobOptions;
   now: number;
+  /** Where the crawl's `export` goes (the edge checked its bucket); none without one. */
+  exportDestination?: ExportDestination;
 }
 
 export interface CrawlCreatePlan {
@@ -74,6 +77,8 @@ export function planCrawlCreate(input: CrawlCreateInput): CrawlCreatePlan {
     columns: JSON.stringify(exportColumnsOf([pageRequest])),
     jobArgs: JSON.stringify([queue.base, '', pageRequest.mode, 0, null, null, null, null, null, null]),
     jobOpts: JSON.stringify(input.jobOptions(pageRequest, `${crawlId}-p0`)),
+    // The export's destination; crawl-advance makes it due when the crawl completes.
+    ...(input.exportDestination ? { export: JSON.stringify(input.exportDestination), exportState: 'pending' } : {}),
   };
   const seedId = seedJobId(crawlId);
   const seedData = { crawlSeed: { id: crawlId }, tenant, submittedBy, acceptedAt: now };

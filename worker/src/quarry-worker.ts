@@ -34,6 +34,7 @@ import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
 import { createWorkerCrawls } from './crawls/index.ts';
+import { crawlExportSubjects } from './crawls/crawl-export.ts';
 import { settledWithin } from './abortable.ts';
 
 export interface QuarryWorkerOptions {
@@ -139,10 +140,13 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       ...(dispatcher ? { dispatcher } : {}),
     }),
   });
-  // Exports of finished batches (worker/src/exports/); other capabilities add their kinds here.
+  // Exports of finished batches and completed crawls (worker/src/exports/, worker/src/crawls/crawl-export.ts).
   const exports = startExportQueue({
     connection: broker, prefix, logger, maxBytes: config.exportMaxBytes, attempts: config.exportAttempts, sweepIntervalMs: config.exportSweepIntervalMs,
-    subjects: { batch: batchExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }) },
+    subjects: {
+      batch: batchExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }),
+      crawl: crawlExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }),
+    },
     targets: exportTargets({ driver: artifactDriverFromConfig(config), index: artifacts?.index ?? null, allowedBuckets: parseExportBuckets(config.exportBuckets), ttlSeconds: config.artifactTtlSeconds }),
   });
   const politeness = await createWorkerPoliteness(config, {
@@ -152,6 +156,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const crawls = createWorkerCrawls({
     broker, results, prefix, resultTtlSeconds: config.resultTtlSeconds, callbacks, fetcher, gate: politeness, userAgent: config.userAgent,
     ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+    onExportDue: (crawlId) => exports.enqueue({ kind: 'crawl', id: crawlId }),
   });
   const effects = createWorkerEffects({
     resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes, crawls,

@@ -20,6 +20,7 @@ import { withBroker } from '../problems/broker-errors.ts';
 import { InvalidQueryProblem, JobStateConflictProblem } from '../problems/problems.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 import { accessibleCrawlId, crawlNotFound } from './crawl-access.ts';
+import { batchExportDestination, exportView } from '../batches/batch-export.ts';
 import { crawlExportResponse } from './crawl-export.ts';
 import { crawlPagesResponse } from './crawl-pages.ts';
 import { readExportRequest } from '../exports/export-request.ts';
@@ -44,6 +45,7 @@ crawlsRoutes.post('/', async (c) => {
     canonical: config.canonicalUrl, defaultWindow: config.crawl.window, maxDiscovered: config.crawl.maxDiscovered,
     jobOptions: (jobRequest, jobId) => encodeJobOptions(buildJobOptions(jobRequest, jobId, options)),
     now: Date.now(),
+    ...(request.export ? { exportDestination: batchExportDestination(config, crawlId, request.export) } : {}),
   });
   const outcome = await withBroker(() => createCrawl(upstashClient(config.broker), plan));
   const statusUrl = new URL(`/v1/crawls/${crawlId}`, c.req.url).toString();
@@ -54,9 +56,11 @@ crawlsRoutes.post('/', async (c) => {
 crawlsRoutes.get('/:id', async (c) => {
   const config = loadEdgeConfig(c.env);
   const id = accessibleCrawlId(c);
-  const view = await withBroker(() => readCrawl(upstashClient(config.broker), config.prefix, id));
-  if (!view) throw crawlNotFound(id);
-  return c.json(view);
+  const read = await withBroker(() => readCrawl(upstashClient(config.broker), config.prefix, id));
+  if (!read) throw crawlNotFound(id);
+  // A crawl's export is shown as a batch's: state, then a signed link to the file once written.
+  const exported = await exportView(config, read.record);
+  return c.json(exported ? { ...read.view, export: exported } : read.view);
 });
 
 crawlsRoutes.get('/:id/pages', async (c) => {

@@ -53,23 +53,26 @@ export const batchAcceptedSchema = z.object({
   jobs: z.array(z.object({ id: z.string(), duplicate: z.boolean() })).describe('One entry per item, in order'),
 }).meta({ id: 'BatchAccepted' });
 
+/** A batch's or crawl's `export` as its view shows it (edge/src/batches/batch-export.ts exportView). */
+export const exportViewSchema = z.object({
+  format: z.enum(['jsonl', 'csv']),
+  url: z.string().optional().describe('The s3:// URL the batch (or crawl) asked for'),
+  bucket: z.string().nullable().describe('null: the artifact store\'s bucket'),
+  key: z.string().describe('Object key of the file: `<tenant tag>/<id>-export/results.<ext>`, or `<tenant tag>/<path>` in an allowed bucket'),
+  state: z.enum(['pending', 'due', 'writing', 'written', 'failed']).describe('pending until every job finished (a crawl: until it completed); due, writing, then written or failed'),
+  attempts: z.number(),
+  rows: z.number().optional(), bytes: z.number().optional(), writtenAt: z.string().optional(),
+  error: z.string().optional().describe('Why the last attempt failed'),
+  downloadUrl: z.string().optional().describe('Once written: a presigned GET URL of the file, valid QUARRY_ARTIFACT_URL_TTL_SECONDS'),
+  downloadUrlExpiresAt: z.string().optional(),
+});
+
 export const batchViewSchema = z.object({
   batchId: z.string(), items: z.number(), total: z.number().describe('completed + failed + cancelled + pending'),
   deduplicated: z.number(), unaccounted: z.number().describe('Items not enqueued yet (a POST failed part-way: retry it with its Idempotency-Key)'),
   completed: z.number(), failed: z.number(), cancelled: z.number(), pending: z.number(), progress: z.number(),
   state: z.enum(['incomplete', 'running', 'finished']), createdAt: z.string(),
-  export: z.object({
-    format: z.enum(['jsonl', 'csv']),
-    url: z.string().optional().describe('The s3:// URL the batch asked for'),
-    bucket: z.string().nullable().describe('null: the artifact store\'s bucket'),
-    key: z.string().describe('Object key of the file: `<tenant tag>/<id>-export/results.<ext>`, or `<tenant tag>/<path>` in an allowed bucket'),
-    state: z.enum(['pending', 'due', 'writing', 'written', 'failed']).describe('pending until every job finished; due, writing, then written or failed'),
-    attempts: z.number(),
-    rows: z.number().optional(), bytes: z.number().optional(), writtenAt: z.string().optional(),
-    error: z.string().optional().describe('Why the last attempt failed'),
-    downloadUrl: z.string().optional().describe('Once written: a presigned GET URL of the file, valid QUARRY_ARTIFACT_URL_TTL_SECONDS'),
-    downloadUrlExpiresAt: z.string().optional(),
-  }).optional().describe('The batch\'s export, when it asked for one'),
+  export: exportViewSchema.optional().describe('The batch\'s export, when it asked for one'),
 }).meta({
   id: 'BatchView',
   example: {

@@ -36,18 +36,21 @@ function rowStore(options: BatchExportOptions, batchId: string, overridden: bool
       return fields.map((_, i) => matched[i] ?? own[i] ?? null);
     },
     results: async (jobIds) => (jobIds.length === 0 ? [] : results.mget(...jobIds.map((id) => resultKey(prefix, id)))),
-    async offloaded(jobId: string, stub: JobResult) {
-      const ref = offloadedRef(stub);
-      if (!store || !ref || parseArtifactKey(ref.key)?.jobId !== jobId) return null;
-      const object = await store.get(ref.key);
-      if (!object) return null;
-      try {
-        return JSON.parse(Buffer.from(object.bytes).toString('utf8')) as JobResult;
-      } catch {
-        return null;
-      }
-    },
+    offloaded: (jobId: string, stub: JobResult) => readOffloaded(store, jobId, stub),
   };
+}
+
+/** The whole result `jobId`'s offloaded stub stands for (only a key under its own job), or null. */
+export async function readOffloaded(store: ArtifactStore | null, jobId: string, stub: JobResult): Promise<JobResult | null> {
+  const ref = offloadedRef(stub);
+  if (!store || !ref || parseArtifactKey(ref.key)?.jobId !== jobId) return null;
+  const object = await store.get(ref.key);
+  if (!object) return null;
+  try {
+    return JSON.parse(Buffer.from(object.bytes).toString('utf8')) as JobResult;
+  } catch {
+    return null;
+  }
 }
 
 export function batchExportSubjects(options: BatchExportOptions): ExportSubjectSource {
