@@ -2,7 +2,7 @@
  * @module cli/client
  * A small typed client for the edge API: bearer auth, problem+json turned into typed errors.
  */
-import type { batchAcceptedSchema, batchViewSchema, jobViewSchema } from '../edge/src/openapi/schemas.ts';
+import type { batchAcceptedSchema, batchViewSchema, jobAcceptedSchema, jobViewSchema } from '../edge/src/openapi/schemas.ts';
 import type { z } from 'zod';
 import type { crawlViewSchema } from '../edge/src/crawls/crawl-schemas.ts';
 import type { Connection } from './config.ts';
@@ -11,6 +11,7 @@ import { ApiProblemError, NetworkError, type FieldError } from './errors.ts';
 export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
 export type BatchView = z.infer<typeof batchViewSchema>;
 export type JobView = z.infer<typeof jobViewSchema>;
+export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
 export type CrawlView = z.infer<typeof crawlViewSchema>;
 
 /** The server caps a long poll at 60 s; longer waits are several polls. */
@@ -39,6 +40,49 @@ export class QuarryClient {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
     return this.#request('POST', '/v1/batches', { headers, body: JSON.stringify(body) });
+  }
+
+  /** `POST /v1/jobs`. */
+  createJob(body: unknown): Promise<JobAccepted> {
+    return this.#request('POST', '/v1/jobs', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  /**
+   * `GET /v1/batches/:id/results` from item `cursor` on, as a streamed response (the caller reads
+   * the body); a non-2xx answer throws like every other call.
+   */
+  async openResults(batchId: string, format: 'jsonl' | 'csv', cursor: number, signal: AbortSignal): Promise<Response> {
+    let response: Response;
+    // The timeout covers the answer's start only: the body streams for as long as the export is.
+    const started = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(started.reason);
+    started.addEventListener('abort', onAbort, { once: true });
+    try {
+      response = await this.#fetch(`${this.endpoint}/v1/batches/${encodeURIComponent(batchId)}/results?format=${format}&cursor=${cursor}`, {
+        headers: { authorization: `Bearer ${this.#apiKey}` },
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw new NetworkError(this.endpoint, error);
+    } finally {
+      started.removeEventListener('abort', onAbort);
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    if (!response.ok) throw problemFrom(response, await response.text().catch(() => ''));
+    return response;
+  }
+
+  /** A signed artifact URL (no API key: the signature is the authorization). */
+  async download(url: string): Promise<Uint8Array> {
+    let response: Response;
+    try {
+      response = await this.#fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      throw new NetworkError(new URL(url).origin, error);
+    }
+    if (!response.ok) throw problemFrom(response, await response.text().catch(() => ''));
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   getBatch(batchId: string): Promise<BatchView> {

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
  * @module cli/main
- * The `quarry` command: enqueue URL files as batches and follow jobs and batches. `runCli`
+ * The `quarry` command: enqueue URL files as batches, scrape one URL, follow jobs and batches,
+ * download a batch's results. `runCli`
  * runs it in-process (tests pass captured streams); run directly, it sets the exit code.
  */
 import { Command, CommanderError } from 'commander';
 import { registerBatch } from './commands/batch.ts';
 import { registerCrawl } from './commands/crawl.ts';
 import { registerEnqueue } from './commands/enqueue.ts';
+import { registerResults } from './commands/results.ts';
+import { registerScrape } from './commands/scrape.ts';
 import { registerStatus } from './commands/status.ts';
 import { DEFAULT_ENDPOINT } from './config.ts';
 import { createContext } from './context.ts';
@@ -32,6 +35,9 @@ Examples:
   grep shop urls.txt | quarry enqueue - --mode browser --idempotency-key shop-2024-06-01
   quarry status 3f0c9a52-… --wait 30
   quarry batch b-2b7e… --json
+  quarry scrape https://example.com/docs --format markdown --only-main-content
+  quarry scrape https://example.com --format screenshot --full-page --save shots/
+  quarry results b-2b7e… --format csv > results.csv
   quarry crawl https://docs.example.com/ --limit 500 --depth 3 --wait
   quarry crawl pages 3f2a…c-5b0c… --jsonl > pages.jsonl`;
 
@@ -49,6 +55,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerEnqueue(program, ctx);
   registerStatus(program, ctx);
   registerBatch(program, ctx);
+  registerScrape(program, ctx);
+  registerResults(program, ctx);
   registerCrawl(program, ctx);
   return program;
 }

@@ -3,6 +3,7 @@
  * `POST /v1/batches` bodies: a list of full job requests, or a list of URLs sharing defaults.
  */
 import { z } from 'zod';
+import { exportOptionSchema } from './exports/export-target.ts';
 import { LIMITS } from './limits.ts';
 
 export const BATCH_MAX_JOBS = 10_000;
@@ -10,11 +11,15 @@ export const BATCH_MAX_JOBS = 10_000;
 const items = <T extends z.ZodType>(item: T) =>
   z.array(item).min(1, 'must contain at least one item').max(BATCH_MAX_JOBS, `must contain at most ${BATCH_MAX_JOBS} items`);
 
-export const batchJobsBodySchema = z.strictObject({ jobs: items(z.unknown()) });
+/** Written by the workers once the batch finished: JSON Lines or CSV, into the artifact store or an allowed bucket. */
+const exportField = exportOptionSchema.optional().describe('Written by the workers once every job finished (shared/exports/export-target.ts)');
+
+export const batchJobsBodySchema = z.strictObject({ jobs: items(z.unknown()), export: exportField });
 export const batchUrlsBodySchema = z.strictObject({
   urls: items(z.string().max(LIMITS.urlMaxLength, `must be at most ${LIMITS.urlMaxLength} characters`)),
   /** Every field of a job request except `url` and `idempotencyKey`, applied to each URL. */
   defaults: z.record(z.string(), z.unknown()).optional(),
+  export: exportField,
 });
 
 /** The outer shape only (for docs); items are validated one by one so every bad item can be reported by index. */

@@ -81,6 +81,11 @@ export const jobResultSchema = z.object({
   metadata: pageMetadataSchema.optional(),
   /** Screenshots, PDFs and oversized results, stored outside Redis. */
   artifacts: z.array(artifactRefSchema).optional(),
+  /**
+   * Present when the result was over QUARRY_RESULT_INLINE_MAX_BYTES: it is a stub, and these
+   * fields (e.g. `markdown`, `extract`) are only in its `result.json` artifact (`extract` is `{}` here).
+   */
+  offloaded: z.array(z.string()).optional(),
   /** What the job's browser `actions` produced (present only when it had actions). */
   actions: actionsResultSchema.optional(),
 });

@@ -9,6 +9,7 @@ import { browserSuite } from './browser/index.ts';
 import { httpSuite } from './http/index.ts';
 import { batchSuite } from './batch/index.ts';
 import { politenessSuite } from './politeness/index.ts';
+import { formatsMarkdownSuite, formatsScreenshotSuite } from './formats/index.ts';
 import { crawlSuite } from './crawl/index.ts';
 
-export const SUITES: readonly Suite[] = [enqueueSuite, batchSuite, httpSuite, browserSuite, politenessSuite, crawlSuite];
+export const SUITES: readonly Suite[] = [enqueueSuite, batchSuite, httpSuite, browserSuite, formatsMarkdownSuite, formatsScreenshotSuite, politenessSuite, crawlSuite];

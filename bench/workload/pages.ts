@@ -34,11 +34,14 @@ export const BROWSER_EXTRACT: JobRequestInput['extract'] = {
 };
 export const BROWSER_WAIT_FOR = '#rendered';
 
+/** Request fields a suite adds to every job (e.g. `formats` in the formats suites). */
+export type JobRequestExtra = Omit<Partial<JobRequestInput>, 'url' | 'mode'>;
+
 /** A request as the edge would store it after validation (defaults applied). */
-export function jobRequest(url: string, kind: PageKind): JobRequest {
+export function jobRequest(url: string, kind: PageKind, extra: JobRequestExtra = {}): JobRequest {
   return jobRequestSchema.parse(kind === 'page'
-    ? { url, extract: HTTP_EXTRACT }
-    : { url, mode: 'browser', extract: BROWSER_EXTRACT, waitFor: BROWSER_WAIT_FOR });
+    ? { url, extract: HTTP_EXTRACT, ...extra }
+    : { url, mode: 'browser', extract: BROWSER_EXTRACT, waitFor: BROWSER_WAIT_FOR, ...extra });
 }
 
 /** The edge's defaults (infra/wrangler.jsonc). */

@@ -31,6 +31,8 @@ export interface ArtifactServerOptions {
   /** Where objects are kept; a fresh temp dir (deleted by `close`) when omitted. */
   directory?: string;
   bucket?: string;
+  /** More buckets on the same server (e.g. an export bucket, QUARRY_EXPORT_BUCKETS). */
+  extraBuckets?: readonly string[];
 }
 
 export interface ArtifactServer {
@@ -72,7 +74,7 @@ export async function startArtifactServer(options: ArtifactServerOptions = {}): 
   const secretAccessKey = randomBytes(24).toString('base64url');
   DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
 
-  const s3rver = new S3rver({ silent: true, directory, configureBuckets: [{ name: bucket }], vhostBuckets: false, allowMismatchedSignatures: false });
+  const s3rver = new S3rver({ silent: true, directory, configureBuckets: [bucket, ...(options.extraBuckets ?? [])].map((name) => ({ name })), vhostBuckets: false, allowMismatchedSignatures: false });
   await s3rver.configureBuckets();
   const handle = s3rver.callback();
   const server: Server = createServer((request, response) => {

@@ -44,7 +44,7 @@ export interface LocalStackOptions {
   /** Run the queue dashboard (in this process, on 127.0.0.1) over the broker; off when omitted. */
   dashboard?: LocalDashboardOptions;
   /** The local artifact store (S3-compatible, in this process, on 127.0.0.1); on unless false. */
-  artifacts?: false | { port?: number };
+  artifacts?: false | { port?: number; extraBuckets?: readonly string[] };
   /** Worker containers to start, and how (`addContainer()` needs this too). */
   containers?: LocalContainerOptions;
 }
@@ -117,6 +117,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const resultsRest = await startRestServer({ redisUrl: resultsRedis.url, token: devVars.RESULT_UPSTASH_REDIS_REST_TOKEN!, port: portOf(devVars.RESULT_UPSTASH_REDIS_REST_URL) });
   const artifacts = options.artifacts === false ? undefined : await startArtifactServer({
     ...(options.artifacts?.port ? { port: options.artifacts.port } : {}), ...(artifactsDir ? { directory: artifactsDir } : {}),
+    ...(options.artifacts?.extraBuckets ? { extraBuckets: options.artifacts.extraBuckets } : {}),
   });
   // wrangler dev loads only the secrets wrangler.jsonc declares (the store's are optional, so not
   // declared) from the env file: the local store's vars and its per-run, local-only key pair go as --var.

@@ -23,6 +23,7 @@ import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
 import { batchesRoutes } from './batches/batch-routes.ts';
+import { batchResultsRoutes } from './batches/batch-results-routes.ts';
 import { crawlsRoutes } from './crawls/crawl-routes.ts';
 import { mapRoutes } from './crawls/map-routes.ts';
 import { domainsRoutes } from './domains/domain-routes.ts';
@@ -68,6 +69,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/jobs', jobActionRoutes);
   app.route('/v1/jobs', jobEventRoutes);
   app.route('/v1/batches', batchesRoutes);
+  app.route('/v1/batches', batchResultsRoutes);
   app.route('/v1/crawls', crawlsRoutes);
   app.route('/v1/map', mapRoutes);
   app.route('/v1/hooks', hooksRoutes);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { S3Config } from '../../shared/artifacts/s3-client.ts';
+import { parseExportBuckets } from '../../shared/exports/export-target.ts';
 import { assertClusterSafePrefix } from '../../shared/keys.ts';
 import { MisconfiguredProblem } from './problems/problems.ts';
 
@@ -41,6 +42,7 @@ const edgeConfigSchema = z.object({
   QUARRY_ARTIFACT_ACCESS_KEY_ID: z.string().default(''),
   QUARRY_ARTIFACT_SECRET_ACCESS_KEY: z.string().default(''),
   QUARRY_ARTIFACT_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
+  QUARRY_EXPORT_BUCKETS: z.string().regex(/^[a-z0-9.,\s-]*$/, 'must be comma-separated S3 bucket names').default(''),
 });
 
 export interface EdgeConfig {
@@ -64,6 +66,8 @@ export interface EdgeConfig {
   crawl: { window: number; maxDiscovered: number };
   /** Where artifacts live and how long a signed URL works; null when no store is configured. */
   artifacts: { s3: S3Config; urlTtlSeconds: number } | null;
+  /** Buckets a batch's `export.url` may name (QUARRY_EXPORT_BUCKETS); the artifact store takes the others. */
+  exportBuckets: ReadonlySet<string>;
 }
 
 function artifactsConfig(e: z.output<typeof edgeConfigSchema>): EdgeConfig['artifacts'] {
@@ -108,6 +112,7 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
     maxSseStreams: e.QUARRY_MAX_SSE_STREAMS,
     crawl: { window: e.QUARRY_CRAWL_WINDOW, maxDiscovered: e.QUARRY_CRAWL_MAX_DISCOVERED },
     artifacts: artifactsConfig(e),
+    exportBuckets: parseExportBuckets(e.QUARRY_EXPORT_BUCKETS),
   };
   cache.set(env, config);
   return config;

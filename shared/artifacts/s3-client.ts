@@ -1,6 +1,7 @@
 /**
  * @module shared/artifacts/s3-client
- * The S3 operations Quarry needs (PUT, GET, HEAD, DELETE of one object, presigned GET URLs),
+ * The S3 operations Quarry needs (PUT, GET, HEAD, DELETE of one object, multipart uploads for
+ * exports, presigned GET URLs),
  * over `fetch` with SigV4 from aws4fetch, so the same code runs in Node (workers) and in
  * workerd (the edge mints URLs). Path-style URLs (`<endpoint>/<bucket>/<key>`): what Cloudflare
  * R2, MinIO and the local server take; AWS S3 still serves them.
@@ -118,6 +119,48 @@ export class S3Client {
     const response = await this.aws.fetch(this.objectUrl(key), { method: 'DELETE' });
     if (!response.ok && response.status !== 404) throw new S3RequestError('DELETE', key, response.status, await errorCode(response));
     await response.body?.cancel();
+  }
+
+  /**
+   * Multipart upload (exports larger than one part): create, upload parts (each but the last at
+   * least 5 MiB, S3's rule), complete with the parts' ETags, or abort to drop what was sent.
+   */
+  async createMultipartUpload(key: string, contentType: string, metadata: Record<string, string> = {}): Promise<string> {
+    const headers: Record<string, string> = { 'content-type': contentType };
+    for (const [name, value] of Object.entries(metadata)) headers[`${META}${name}`] = value;
+    const response = await this.aws.fetch(`${this.objectUrl(key)}?uploads`, { method: 'POST', headers });
+    const text = await response.text();
+    if (!response.ok) throw new S3RequestError('CreateMultipartUpload', key, response.status, /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1]);
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(text)?.[1];
+    if (!uploadId) throw new S3RequestError('CreateMultipartUpload', key, response.status, 'NoUploadId');
+    return uploadId;
+  }
+
+  /** Uploads part `partNumber` (1–10,000) and returns its ETag. */
+  async uploadPart(key: string, uploadId: string, partNumber: number, bytes: Uint8Array): Promise<string> {
+    const url = `${this.objectUrl(key)}?partNumber=${partNumber}&uploadId=${encodeURIComponent(uploadId)}`;
+    const response = await this.aws.fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
+    if (!response.ok) throw new S3RequestError('UploadPart', key, response.status, await errorCode(response));
+    await response.body?.cancel();
+    const etag = response.headers.get('etag');
+    if (!etag) throw new S3RequestError('UploadPart', key, response.status, 'NoETag');
+    return etag;
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, etags: readonly string[]): Promise<void> {
+    const parts = etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}</ETag></Part>`).join('');
+    const response = await this.aws.fetch(`${this.objectUrl(key)}?uploadId=${encodeURIComponent(uploadId)}`, {
+      method: 'POST', headers: { 'content-type': 'application/xml' }, body: `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`,
+    });
+    // S3 may answer 200 with an <Error> body when the completion failed late.
+    const text = await response.text();
+    if (!response.ok || /<Error>/.test(text)) throw new S3RequestError('CompleteMultipartUpload', key, response.ok ? 500 : response.status, /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1]);
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    const response = await this.aws.fetch(`${this.objectUrl(key)}?uploadId=${encodeURIComponent(uploadId)}`, { method: 'DELETE' });
+    await response.body?.cancel();
+    if (!response.ok && response.status !== 404) throw new S3RequestError('AbortMultipartUpload', key, response.status, undefined);
   }
 
   /**

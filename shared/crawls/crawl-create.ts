@@ -3,9 +3,11 @@
  * The crawl-create script's arguments: the record's fields and the page-job templates the
  * advance script fills in per page (a page job's data is `JobData`: the crawl's scrape options
  * with the page's URL, the crawl's tenant, the URL's politeness domain and `crawl: {id, n,
- * depth}`), and the seed job.
+ * depth}`), the CSV columns of its pages' results, and the seed job.
  */
 import type { CanonicalUrlOptions } from '../canonical-url.ts';
+import { exportColumnsOf } from '../exports/export-columns.ts';
+import type { ExportDestination } from '../exports/export-target.ts';
 import { jobRequestSchema, type JobRequest } from '../job-schema.ts';
 import { queueKeys } from '../keys.ts';
 import { addStandardJobKeys, CRAWL_RETENTION_MS, CRAWL_SEED_JOB, CRAWL_TTL_MS, crawlKeys, seedJobId, seenBuckets } from './crawl-keys.ts';
@@ -29,6 +31,8 @@ export interface CrawlCreateInput {
   /** Builds BullMQ's stored options for a job id (attempts, backoff, retention). */
   jobOptions: (request: JobRequest, jobId: string) => StoredJobOptions;
   now: number;
+  /** Where the crawl's `export` goes (the edge checked its bucket); none without one. */
+  exportDestination?: ExportDestination;
 }
 
 export interface CrawlCreatePlan {
@@ -69,8 +73,12 @@ export function planCrawlCreate(input: CrawlCreateInput): CrawlCreatePlan {
     discovered: '0', accepted: '0', jobs: '0', completed: '0', failed: '0', discoveryStopped: '',
     expireAt: String(now + CRAWL_TTL_MS), retentionMs: String(CRAWL_RETENTION_MS), seenPrefix: keys.seenPrefix,
     dataHead, dataMid,
+    // CSV columns of the page results (GET /v1/crawls/:id/pages?format=csv), as a batch stores its own.
+    columns: JSON.stringify(exportColumnsOf([pageRequest])),
     jobArgs: JSON.stringify([queue.base, '', pageRequest.mode, 0, null, null, null, null, null, null]),
     jobOpts: JSON.stringify(input.jobOptions(pageRequest, `${crawlId}-p0`)),
+    // The export's destination; crawl-advance makes it due when the crawl completes.
+    ...(input.exportDestination ? { export: JSON.stringify(input.exportDestination), exportState: 'pending' } : {}),
   };
   const seedId = seedJobId(crawlId);
   const seedData = { crawlSeed: { id: crawlId }, tenant, submittedBy, acceptedAt: now };

@@ -32,6 +32,8 @@ export interface CrawlConfig {
   ignoreRobots: boolean;
   callbackUrl?: string;
   events: CrawlEvent[];
+  /** The crawl asked for an `export` (its destination is the record's `export` field). */
+  export?: true;
 }
 
 export function crawlConfigOf(id: string, request: CrawlRequest, canonical: CanonicalUrlOptions): CrawlConfig {
@@ -45,6 +47,7 @@ export function crawlConfigOf(id: string, request: CrawlRequest, canonical: Cano
   if (request.includePaths?.length) config.includePaths = request.includePaths;
   if (request.excludePaths?.length) config.excludePaths = request.excludePaths;
   if (request.callbackUrl) config.callbackUrl = request.callbackUrl;
+  if (request.export) config.export = true;
   return config;
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { httpUrlSchema } from '../job-schema.ts';
 import { LIMITS } from '../limits.ts';
 import { scrapeOptionsSchema } from '../scrape-options/index.ts';
+import { exportOptionSchema } from '../exports/export-target.ts';
 import { pathPatternSchema } from './path-patterns.ts';
 
 export const CRAWL_LIMITS = {
@@ -59,6 +60,8 @@ export const crawlRequestSchema = z.strictObject({
   /** Which events reach `callbackUrl` (all four when omitted). */
   events: z.array(z.enum(CRAWL_EVENTS)).min(1).max(CRAWL_EVENTS.length).optional(),
   idempotencyKey: z.string().min(1).max(LIMITS.idempotencyKeyMaxLength).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  /** The completed pages' results written as one file once the crawl completes (as a batch's `export`). */
+  export: exportOptionSchema.optional(),
 }).superRefine((request, ctx) => {
   if ((request.url === undefined) === (request.urls === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['url'], message: 'send exactly one of "url" (one seed) or "urls" (several)', input: request.url });

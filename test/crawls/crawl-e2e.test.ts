@@ -138,8 +138,8 @@ describe('crawl end to end (2 workers)', () => {
     expect(pageDeliveries).toHaveLength(expected.size);
   });
 
-  it('fetches exactly `limit` pages when the limit binds', async () => {
-    const id = await startCrawl({ urls: HOSTS.map((host) => site.url(host, '/p/0')), limit: 17, sitemap: 'skip', excludePaths: ['^/private/'] });
+  it('fetches exactly `limit` pages when the limit binds; scrape formats reach every page, the results download as CSV and are exported', async () => {
+    const id = await startCrawl({ urls: HOSTS.map((host) => site.url(host, '/p/0')), limit: 17, sitemap: 'skip', excludePaths: ['^/private/'], scrape: { formats: ['markdown'], extract: { h1: 'h1' } }, export: { format: 'csv' } });
     const done = await finished(id);
     expect(done.status).toBe('completed');
     const fetched = site.pageRequests().map(key);
@@ -147,6 +147,37 @@ describe('crawl end to end (2 workers)', () => {
     expect(duplicates(fetched)).toEqual([]);
     expect(done).toMatchObject({ accepted: 17, discoveryStopped: 'limit' });
     expect(done.completed + done.failed).toBe(17);
+
+    // The crawl's scrape options are each page job's: every completed page has its markdown.
+    const listed = (await (await edge.get(`/v1/crawls/${id}/pages?limit=100&status=completed`)).json()) as { pages: { jobId: string; result: { title: string; markdown?: string; extract: { h1: string } } }[] };
+    expect(listed.pages).toHaveLength(done.completed);
+    // (a redirect, recorded as a link and not followed, has no h1)
+    for (const page of listed.pages) expect(typeof page.result.markdown).toBe('string');
+    const titled = listed.pages.filter((page) => page.result.extract.h1);
+    expect(titled.length).toBeGreaterThan(listed.pages.length / 2);
+    for (const page of titled) expect(page.result.markdown).toContain(`# ${page.result.extract.h1}`);
+
+    // ?format=csv: one row per completed page, columns from the scrape options, resumable by list position.
+    const csv = await edge.get(`/v1/crawls/${id}/pages?format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = (await csv.text()).split('\r\n').filter(Boolean);
+    expect(rows[0]).toBe('index,jobId,url,finalUrl,httpStatus,title,fetchedAt,durationMs,mode,attempt,extract.h1,markdown');
+    expect(rows).toHaveLength(done.completed + 1);
+    expect(new Set(rows.slice(1).map((row) => row.split(',')[1]))).toEqual(new Set(listed.pages.map((page) => page.jobId)));
+    const indexes = rows.slice(1).map((row) => Number(row.split(',')[0]));
+    const resumeAt = indexes[5]! + 1;
+    const rest = (await (await edge.get(`/v1/crawls/${id}/pages?format=csv&cursor=${resumeAt}`)).text()).split('\r\n').filter(Boolean);
+    expect(rest).toEqual(rows.slice(7)); // no header, the rows after the 6th
+    expect((await edge.get(`/v1/crawls/${id}/pages?format=xml`)).status).toBe(400);
+
+    // The crawl's `export`: written by a worker once the crawl completed, the same rows as the download.
+    const exported = await waitFor(async () => {
+      const current = (await (await edge.get(`/v1/crawls/${id}`)).json()) as { export?: { state: string; rows?: number; error?: string; downloadUrl?: string } };
+      return current.export && (current.export.state === 'written' || current.export.state === 'failed') ? current.export : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200, description: 'the crawl export to be written' });
+    expect(exported, exported.error).toMatchObject({ state: 'written', rows: done.completed });
+    expect((await (await fetch(exported.downloadUrl!)).text()).split('\r\n').filter(Boolean)).toEqual(rows);
   });
 
   it('respects maxDepth: seeds and their links only at maxDepth 1', async () => {

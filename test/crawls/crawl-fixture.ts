@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { crawlRequestSchema, CRAWL_SCRIPTS, planCrawlCreate, type CrawlRequestInput } from '../../shared/crawls/index.ts';
 import { queueKeys } from '../../shared/keys.ts';
+import { exportDestination } from '../../shared/exports/export-target.ts';
 import { buildJobOptions, encodeJobOptions } from '../../edge/src/jobs/enqueue/job-options.ts';
 import { runCrawlScript } from '../../worker/src/crawls/crawl-store.ts';
 import { fingerprint } from '../../worker/src/crawls/crawl-discovery.ts';
@@ -28,6 +29,7 @@ export async function createTestCrawl(redis: Redis, prefix: string, crawlId: str
     defaultWindow: options.window ?? 10, maxDiscovered: options.maxDiscovered ?? 2_000_000,
     jobOptions: (jobRequest, jobId) => encodeJobOptions(buildJobOptions(jobRequest, jobId, { backoffMs: 100, keepCompleted: retention, keepFailed: retention })),
     now: Date.now(),
+    ...(request.export ? { exportDestination: exportDestination(crawlId, request.export) } : {}),
   });
   const reply = await runCrawlScript(redis, CREATE, plan.keys, plan.argv) as [number, string];
   return { created: reply[0] === 1, status: reply[1], plan };

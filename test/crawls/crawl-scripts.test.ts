@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { exportDueKey } from '../../shared/exports/export-keys.ts';
 import { crawlKeys, CRAWL_SCRIPTS, pageJobId } from '../../shared/crawls/index.ts';
 import { queueKeys } from '../../shared/keys.ts';
 import { createCrawlStore, runCrawlScript } from '../../worker/src/crawls/crawl-store.ts';
@@ -119,6 +120,22 @@ describe('crawl-advance', () => {
     const again = await store.advance({ crawlId: 't.c-empty', op: 'seeded' });
     expect(again).toMatchObject({ status: 'completed', event: '' });
     expect(await fx.redis.hget(crawlKeys(prefix, 't.c-empty').record, 'finishedAt')).not.toBeNull();
+  });
+
+  it('makes a crawl\'s export due in the step that completes it; no export, nothing due; a failed crawl none', async () => {
+    const prefix = fx.prefix();
+    const store = createCrawlStore(fx.redis, prefix);
+    const end = async (crawlId: string, input: Record<string, unknown>, op: 'seeded' | 'fail') => {
+      await createTestCrawl(fx.redis, prefix, crawlId, { url: site(0), ...input });
+      await store.advance({ crawlId, op: 'seed', depth: 0, entries: entries([site(0)], 'r') });
+      return store.advance({ crawlId, op, ...(op === 'fail' ? { reason: 'test' } : {}) });
+    };
+    expect(await end('t.c-exp', { export: { format: 'csv' } }, 'seeded')).toMatchObject({ event: 'completed' });
+    expect(await fx.redis.hget(crawlKeys(prefix, 't.c-exp').record, 'exportState')).toBe('due');
+    await end('t.c-noexp', {}, 'seeded');
+    await end('t.c-expfail', { export: { format: 'csv' } }, 'fail');
+    expect(await fx.redis.hget(crawlKeys(prefix, 't.c-expfail').record, 'exportState')).toBe('pending');
+    expect(await fx.redis.zrange(exportDueKey(prefix), 0, -1)).toEqual(['crawl:t.c-exp']);
   });
 
   it('stops recording URLs at the discovered ceiling, and frees the dedupe buckets', async () => {

@@ -1,6 +1,6 @@
 /**
  * The queue dashboard against a real redis-server: HTTP Basic auth (401 without or with wrong
- * credentials), bull-board's queue API listing the scrape and callbacks queues with the counts of
+ * credentials), bull-board's queue API listing the scrape, callbacks and exports queues with the counts of
  * the jobs added, the UI page and its assets, and read-only mode refusing every write.
  */
 import { Queue } from 'bullmq';
@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../dev/local/redis-server.ts';
 import { CALLBACK_QUEUE_NAME } from '../../shared/callback-keys.ts';
+import { EXPORT_QUEUE_NAME } from '../../shared/exports/export-keys.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
 import { createDashboardApp } from '../../worker/src/dashboard/dashboard-app.ts';
 import { startDashboard, type DashboardServer } from '../../worker/src/dashboard/dashboard-server.ts';
@@ -84,7 +85,7 @@ describe('dashboard queues', () => {
     expect(res.status).toBe(200);
     const body = await res.json() as { queues: { name: string; counts: Record<string, number>; readOnlyMode: boolean }[] };
     const byName = new Map(body.queues.map((queue) => [queue.name, queue]));
-    expect([...byName.keys()].sort()).toEqual([CALLBACK_QUEUE_NAME, QUEUE_NAME].sort());
+    expect([...byName.keys()].sort()).toEqual([CALLBACK_QUEUE_NAME, EXPORT_QUEUE_NAME, QUEUE_NAME].sort());
     expect(byName.get(QUEUE_NAME)!.counts).toMatchObject({ waiting: 3, delayed: 1, prioritized: 1, active: 0, completed: 0, failed: 0 });
     expect(byName.get(CALLBACK_QUEUE_NAME)!.counts).toMatchObject({ waiting: 1 });
     expect(byName.get(QUEUE_NAME)!.readOnlyMode).toBe(true);

@@ -116,6 +116,18 @@ describe('DELETE /v1/crawls/:id and GET /v1/crawls/:id/pages', () => {
     expect((await ndjson.text()).trim().split('\n').map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ n: 1, status: 'failed' })]);
     expect((await edge.request('GET', '/v1/crawls/0123456789ab.c-nope/pages')).status).toBe(404);
   });
+
+  it('an export is stored pending with the crawl and shown in its view; a bucket the operator did not allow is a 400', async () => {
+    const edge = edgeHarness();
+    const { id } = await (await edge.request('POST', '/v1/crawls', { body: { url: 'https://example.com/', export: { format: 'csv' } } })).json<Accepted>();
+    const view = await (await edge.request('GET', `/v1/crawls/${id}`)).json<{ export?: { state: string; format: string; key: string } }>();
+    expect(view.export).toMatchObject({ state: 'pending', format: 'csv', key: `${id.split('.')[0]}/${id}-export/results.csv` });
+    const refused = await edge.request('POST', '/v1/crawls', { body: { url: 'https://example.com/', export: { url: 's3://elsewhere/{id}.csv' } } });
+    expect(refused.status).toBe(400);
+    expect((await problem(refused)).errors![0]!.path).toBe('export.url');
+    const plain = await (await edge.request('POST', '/v1/crawls', { body: { url: 'https://example.com/' } })).json<Accepted>();
+    expect(await (await edge.request('GET', `/v1/crawls/${plain.id}`)).json()).not.toHaveProperty('export');
+  });
 });
 
 describe('OpenAPI', () => {

@@ -32,6 +32,17 @@ describe('POST /v1/hooks/:name (Quarry-Signature)', () => {
     expect(await edge.broker.llen(`${edge.prefix}:scrape:wait`)).toBe(4);
   });
 
+  it('passes the hook\'s formats defaults to its jobs', async () => {
+    const hooks = JSON.stringify({ pages: { scheme: 'quarry', secretBinding: 'HOOK_SECRET_PAGES', defaults: { mode: 'browser', formats: ['markdown', 'links', { type: 'screenshot', fullPage: true }], onlyMainContent: true } } });
+    const edge = edgeHarness({ QUARRY_HOOKS: hooks, HOOK_SECRET_PAGES: 'secret' } as never);
+    const body = JSON.stringify({ url: 'https://e.com/formats' });
+    const res = await edge.request('POST', '/v1/hooks/pages', { raw: body, auth: null, headers: { 'content-type': 'application/json', 'quarry-signature': await signQuarry('secret', body) } });
+    expect(res.status).toBe(202);
+    const jobId = (await res.json<{ jobs: { id: string }[] }>()).jobs[0]!.id;
+    const data = JSON.parse((await edge.broker.hget<string>(`${edge.prefix}:scrape:${jobId}`, 'data'))!) as { request: Record<string, unknown> };
+    expect(data?.request).toMatchObject({ url: 'https://e.com/formats', mode: 'browser', onlyMainContent: true, formats: ['markdown', 'links', { type: 'screenshot', fullPage: true }] });
+  });
+
   it.each([
     ['no signature', undefined, /missing/],
     ['wrong secret', 'other', /does not match/],

@@ -2,7 +2,7 @@
  * `links`, `metadata`, `rawHtml` and the registry that runs a job's formats.
  */
 import { describe, expect, it } from 'vitest';
-import { UnsupportedFormatError } from '../../worker/src/formats/index.ts';
+import { NoLivePageError, UnsupportedFormatError } from '../../worker/src/formats/index.ts';
 import { ARTICLE_PAGE, LINKS_EXPECTED, LINKS_PAGE, QUALITY_PAGE } from '../support/format-pages.ts';
 import { pageOf, run } from './format-harness.ts';
 
@@ -54,7 +54,12 @@ describe('rawHtml and the registry', () => {
     expect(await run(pageOf(QUALITY_PAGE), [])).toEqual({});
   });
 
-  it('refuses a format no module computes yet with a non-retryable error', async () => {
-    await expect(run(pageOf(QUALITY_PAGE), [{ type: 'pdf' }])).rejects.toBeInstanceOf(UnsupportedFormatError);
+  it('refuses a format no module computes (an older worker) with a non-retryable error', async () => {
+    await expect(run(pageOf(QUALITY_PAGE), ['summary' as 'markdown'])).rejects.toBeInstanceOf(UnsupportedFormatError);
+  });
+
+  it('refuses a browser format without the live page', async () => {
+    await expect(run(pageOf(QUALITY_PAGE), [{ type: 'pdf' }])).rejects.toBeInstanceOf(NoLivePageError);
+    await expect(run(pageOf(QUALITY_PAGE), [{ type: 'screenshot' }])).rejects.toBeInstanceOf(NoLivePageError);
   });
 });

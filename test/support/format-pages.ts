@@ -144,3 +144,34 @@ export const DIRTY_PAGE = `<!DOCTYPE html><html><head><title>Dirty</title><base 
 </div>
 <script>document.write('<p>injected</p>')</script>
 </body></html>`;
+
+/** Content only exists once the script ran (browser mode): a heading, a table, code and a relative link. */
+export const JS_FORMAT_PAGE = `<!doctype html><html lang="en"><head><title>Rendered guide</title></head><body>
+<main id="app"><p>Loading…</p></main>
+<script>
+setTimeout(function () {
+  document.getElementById('app').innerHTML = '<h1>Rendered <em>by script</em></h1>'
+    + '<table><thead><tr><th>Key</th><th>Value</th></tr></thead><tbody><tr><td>mode</td><td>browser</td></tr></tbody></table>'
+    + '<pre><code class="language-js">console.log(1 &lt; 2);</code></pre>'
+    + '<p>See <a href="../api/">the API</a>.</p><p id="rendered">Rendered.</p>';
+}, 30);
+</script></body></html>`;
+
+/** A page taller than any viewport, for full-page screenshots (body 3,000 CSS px plus margins). */
+export const TALL_PAGE = `<!doctype html><html><head><title>Tall</title><style>body{margin:0}div{height:3000px;background:linear-gradient(#fff,#036)}</style></head>
+<body><div id="rendered">tall</div></body></html>`;
+
+/** QUALITY_PAGE's article 80 times over (~160 KB): a long documentation page. */
+export const LONG_PAGE = QUALITY_PAGE.replace(/<main>([\s\S]*)<\/main>/, (_, article: string) => `<main>${article.repeat(80)}</main>`);
+
+/** The pages the test site serves at `/docs/guide/?page=<name>` (so relative URLs resolve as in FORMAT_PAGE_URL). */
+export const FORMAT_SITE_PAGES: Record<string, string> = {
+  quality: QUALITY_PAGE,
+  article: ARTICLE_PAGE,
+  divsoup: DIV_SOUP_PAGE,
+  links: LINKS_PAGE,
+  dirty: DIRTY_PAGE,
+  js: JS_FORMAT_PAGE,
+  tall: TALL_PAGE,
+  long: LONG_PAGE,
+};

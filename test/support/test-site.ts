@@ -6,13 +6,15 @@
  * Routes: `/page/:n` (~20 KB HTML), `/js/:n` (content only after a script runs; `?delay=ms`,
  * `&slowFor=ua`), `/status/:code` (`?retryAfter=`), `/slow?ms=`, `/big?bytes=` (chunked; `&declare=1` sends Content-Length),
  * `/redirect?to=` (302), `/chain/:n` (n redirects, then a page), `/robots.txt`, `/image.png`,
- * `/style.css`, `/font.woff2`, `/media.mp4`, `/data.json`, `/gzip/:n` (`/page/:n` gzip-encoded).
+ * `/style.css`, `/font.woff2`, `/media.mp4`, `/data.json`, `/gzip/:n` (`/page/:n` gzip-encoded),
+ * `/docs/guide/?page=<name>` (the output-format pages of format-pages.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import {
   DEFAULT_ROBOTS, PNG_1X1, renderJsPage, renderPage, renderStatusPage,
 } from './test-site-pages.ts';
+import { FORMAT_SITE_PAGES } from './format-pages.ts';
 
 export interface TestSiteOptions {
   /** Loopback addresses to listen on, one per simulated domain. */
@@ -153,6 +155,10 @@ function handle(req: IncomingMessage, res: ServerResponse, robots: Map<string, {
       return send(res, 200, 'font/woff2', Buffer.alloc(64));
     case 'media.mp4':
       return send(res, 200, 'video/mp4', Buffer.alloc(64));
+    case 'docs': {
+      const page = path === '/docs/guide/' ? FORMAT_SITE_PAGES[query.get('page') ?? 'quality'] : undefined;
+      return page === undefined ? send(res, 404, HTML, renderStatusPage(404)) : send(res, 200, HTML, page);
+    }
     case 'data.json':
       return send(res, 200, 'application/json', '{"title":"not html"}\n');
     case '':

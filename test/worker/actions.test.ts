@@ -9,18 +9,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRequestInput } from '../../shared/job-schema.ts';
 import { resultKey } from '../../shared/keys.ts';
+import { startArtifactServer, type ArtifactServer } from '../../dev/local/artifact-server.ts';
 import { startActionSite, type ActionSite } from '../support/action-pages.ts';
 import { HOST_A, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 let site: ActionSite;
+let server: ArtifactServer;
 
 beforeAll(async () => {
-  [h, site] = await Promise.all([startHarness(), startActionSite(HOST_A)]);
-  await h.startWorker({ browserPages: 1 });
+  [h, site, server] = await Promise.all([startHarness(), startActionSite(HOST_A), startArtifactServer()]);
+  // Screenshot actions hand files to the artifacts effect, which needs a store.
+  await h.startWorker({
+    browserPages: 1, artifactDriver: 'local', artifactEndpoint: server.endpoint, artifactBucket: server.bucket,
+    artifactAccessKeyId: server.accessKeyId, artifactSecretAccessKey: server.secretAccessKey, artifactTtlSeconds: 60,
+  });
 });
 afterAll(async () => {
-  await Promise.all([h?.close(), site?.close()]);
+  await Promise.all([h?.close(), site?.close(), server?.close()]);
 });
 
 async function run(input: Partial<JobRequestInput>) {

@@ -124,6 +124,22 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_ARTIFACT_SWEEP_INTERVAL_MS', default: '60000', schema: int(1000, 86_400_000),
     doc: 'How often each worker deletes expired artifacts (keys scored by expiry in the result store; one command per sweep when none are due).',
   }),
+  exportBuckets: field({
+    env: 'QUARRY_EXPORT_BUCKETS', default: '', schema: z.string().regex(/^[a-z0-9.,\s-]*$/, 'must be comma-separated S3 bucket names'),
+    doc: 'Buckets a batch\'s `export.url` (`s3://<bucket>/<path>`) may name, comma-separated, written with the artifact store\'s key pair at `<tenant tag>/<path>`; empty = exports go to the artifact store only. Must match the edge\'s variable of the same name.',
+  }),
+  exportMaxBytes: field({
+    env: 'QUARRY_EXPORT_MAX_BYTES', default: String(2 * 1024 * 1024 * 1024), schema: int(1024, 5 * 1024 ** 4),
+    doc: 'Largest export file; a larger one is aborted and the export fails (the download route has no cap).',
+  }),
+  exportAttempts: field({
+    env: 'QUARRY_EXPORT_ATTEMPTS', default: '5', schema: int(1, 50),
+    doc: 'Attempts of an export job (exponential backoff from 5 s) before the export is `failed`.',
+  }),
+  exportSweepIntervalMs: field({
+    env: 'QUARRY_EXPORT_SWEEP_INTERVAL_MS', default: '60000', schema: int(1000, 86_400_000),
+    doc: 'How often each worker enqueues exports that became due without a worker seeing it (a batch finished by a cancellation or the failed-job sweeper); one command per sweep.',
+  }),
   userAgent: field({
     env: 'QUARRY_USER_AGENT', default: 'QuarryBot/0.1', schema: z.string().max(512, 'must be at most 512 characters'),
     doc: 'User-Agent header of HTTP fetches and browser pages.',

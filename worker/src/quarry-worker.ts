@@ -20,7 +20,9 @@ import { createJobPipeline } from './pipeline/job-pipeline.ts';
 import { createOutputs } from './pipeline/outputs/index.ts';
 import { closeRedis, createRedisConnection } from './redis-connection.ts';
 import { createResultStore, type ResultStore } from './result-store.ts';
-import { startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
+import { artifactDriverFromConfig, startArtifactSweeper, workerArtifacts } from './artifacts/index.ts';
+import { batchExportSubjects, exportTargets, startExportQueue } from './exports/index.ts';
+import { parseExportBuckets } from '../../shared/exports/export-target.ts';
 import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
@@ -32,6 +34,7 @@ import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 import { queueDepthReader } from './metrics/queue-depth.ts';
 import { createHandBack } from './hand-back.ts';
 import { createWorkerCrawls } from './crawls/index.ts';
+import { crawlExportSubjects } from './crawls/crawl-export.ts';
 import { settledWithin } from './abortable.ts';
 import { containRejections } from './tasks/contain-rejections.ts';
 import { createTaskMetrics } from './tasks/task-metrics.ts';
@@ -146,6 +149,15 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       ...(dispatcher ? { dispatcher } : {}),
     }),
   });
+  // Exports of finished batches and completed crawls (worker/src/exports/, worker/src/crawls/crawl-export.ts).
+  const exports = startExportQueue({
+    connection: broker, prefix, logger, maxBytes: config.exportMaxBytes, attempts: config.exportAttempts, sweepIntervalMs: config.exportSweepIntervalMs,
+    subjects: {
+      batch: batchExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }),
+      crawl: crawlExportSubjects({ broker, results, prefix, store: artifacts?.store ?? null }),
+    },
+    targets: exportTargets({ driver: artifactDriverFromConfig(config), index: artifacts?.index ?? null, allowedBuckets: parseExportBuckets(config.exportBuckets), ttlSeconds: config.artifactTtlSeconds }),
+  });
   const politeness = await createWorkerPoliteness(config, {
     broker, results, prefix, logger, ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
     onThrottled: (domain, reason) => metrics.throttleDeferred(domain, reason),
@@ -153,8 +165,12 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const crawls = createWorkerCrawls({
     broker, results, prefix, resultTtlSeconds: config.resultTtlSeconds, callbacks, fetcher, gate: politeness, userAgent: config.userAgent,
     ...(dispatcher ? { dispatcher } : {}), ...(checkUrl ? { checkUrl } : {}),
+    onExportDue: (crawlId) => exports.enqueue({ kind: 'crawl', id: crawlId }),
   });
-  const effects = createWorkerEffects({ resultStore, broker, prefix, callbacks, crawls });
+  const effects = createWorkerEffects({
+    resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes, crawls,
+    onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
+  });
 
   let sweeper: FailedSweeper | undefined;
   const handBack = new AbortController();
@@ -167,7 +183,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   const handBackJob = createHandBack(broker, prefix);
   const proxies = createWorkerProxies(config, { broker, prefix, logger, ...(options.proxyTransport ? { transportOptions: options.proxyTransport } : {}) });
   const pipeline = createJobPipeline({
-    fetcher, renderer, effects, politeness, proxies, outputs: createOutputs({ maxResultBytes: config.maxResultBytes }),
+    fetcher, renderer, effects, politeness, proxies, outputs: createOutputs({ maxResultBytes: config.maxResultBytes, formatMaxHtmlBytes: config.formatMaxHtmlBytes }),
   });
   const taskMetrics = createTaskMetrics(metrics.registry);
   const runTask = tasks.tasks.length === 0 ? undefined : createTaskRunner({
@@ -254,7 +270,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       }
     }
     await sweeper?.close();
-    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), depthQueue.close(), artifactSweeper?.stop()]);
+    await Promise.all([health?.close(), browserPool.close(), callbacks.close(), exports.close(), depthQueue.close(), artifactSweeper?.stop()]);
     await Promise.all([guard?.close(), proxies.close()]);
     uncontain();
     await Promise.all([closeRedis(results), closeRedis(broker)]);

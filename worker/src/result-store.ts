@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { storedResultSchema, type StoredResult } from '../../shared/job-result.ts';
 import { resultKey } from '../../shared/keys.ts';
+import { resultJson } from './result-json.ts';
 
 export interface ResultStoreOptions {
   /** Lazily used client of the result-store Redis (not the broker's). */
@@ -29,7 +30,7 @@ export function createResultStore(options: ResultStoreOptions): ResultStore {
   const { client, prefix, ttlSeconds } = { ...options };
   return {
     async put(jobId, result) {
-      await client.set(resultKey(prefix, jobId), JSON.stringify(result), 'EX', ttlSeconds);
+      await client.set(resultKey(prefix, jobId), resultJson(result), 'EX', ttlSeconds);
     },
     async get(jobId) {
       const json = await client.get(resultKey(prefix, jobId));

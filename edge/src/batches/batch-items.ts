@@ -5,6 +5,7 @@
  * never has to work out which half of a batch made it in.
  */
 import { batchBodyFormSchema } from '../../../shared/batch-schema.ts';
+import type { ExportOption } from '../../../shared/exports/export-target.ts';
 import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import { isTaskRequestBody } from '../../../shared/tasks/task-request.ts';
 import type { EnqueueInput } from '../jobs/enqueue/enqueue-plan.ts';
@@ -25,8 +26,14 @@ export class InvalidBatchItemsProblem extends ValidationProblem {
   }
 }
 
-/** Items are scrape requests or task requests (`{"task", "input"}`, checked against the tasks manifest). */
-export function validateBatchItems(body: unknown): EnqueueInput['request'][] {
+export interface ValidatedBatch {
+  /** Scrape requests or task requests (`{"task", "input"}`, checked against the tasks manifest). */
+  requests: EnqueueInput['request'][];
+  /** The batch's `export`, as sent (defaults applied); the route checks its bucket. */
+  export: ExportOption | undefined;
+}
+
+export function validateBatchItems(body: unknown): ValidatedBatch {
   const outer = batchBodyFormSchema(body).safeParse(body);
   if (!outer.success) throw new ValidationProblem(issuesToFieldErrors(outer.error.issues));
   const { data } = outer;
@@ -65,5 +72,5 @@ export function validateBatchItems(body: unknown): EnqueueInput['request'][] {
     }
   }
   if (invalid > 0) throw new InvalidBatchItemsProblem(errors, invalid, items.length);
-  return requests;
+  return { requests, export: data.export };
 }

@@ -32,6 +32,8 @@ export interface BatchView {
   /** `incomplete` while items are unaccounted, then `running` until every job has finished. */
   state: BatchState;
   createdAt: string;
+  /** The raw record, for the parts of the view other modules build (the export's state). */
+  record: Record<string, string>;
 }
 
 export async function readBatch(redis: Redis, prefix: string, batchId: string): Promise<BatchView | undefined> {
@@ -60,5 +62,6 @@ export async function readBatch(redis: Redis, prefix: string, batchId: string): 
     progress: total === 0 ? (unaccounted > 0 ? 0 : 100) : Math.floor((finished / total) * 1000) / 10,
     state: unaccounted > 0 ? 'incomplete' : finished >= total ? 'finished' : 'running',
     createdAt: new Date(num('createdAt')).toISOString(),
+    record,
   };
 }

@@ -2,7 +2,7 @@
  * @module edge/batches/batch-routes
  * `POST /v1/batches` (up to 10,000 jobs, one `/multi-exec` round trip per 1,000; a broker
  * failure part-way answers 503 with what was enqueued and the key that completes the batch)
- * and `GET /v1/batches/:id` (counts and progress).
+ * and `GET /v1/batches/:id` (counts and progress, and the state of its `export`).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
@@ -20,6 +20,9 @@ import { idempotentJobId, isJobId } from '../jobs/enqueue/job-id.ts';
 import { toEnqueueInput } from '../jobs/enqueue/submission.ts';
 import { upstashClient } from '../redis/upstash-clients.ts';
 import { validateBatchItems } from './batch-items.ts';
+import { exportColumnsOf } from '../../../shared/exports/export-columns.ts';
+import type { JobRequest } from '../../../shared/job-schema.ts';
+import { batchExportDestination, exportView } from './batch-export.ts';
 import { idempotencyKeyHeader } from '../jobs/enqueue/idempotency-key.ts';
 import { readJsonBody } from '../middleware/read-json-body.ts';
 
@@ -27,7 +30,7 @@ export const batchesRoutes = new OpenAPIHono<AppEnv>();
 
 batchesRoutes.post('/', async (c) => {
   const config = loadEdgeConfig(c.env);
-  const requests = validateBatchItems(await readJsonBody(c, z.unknown()));
+  const { requests, export: exportOption } = validateBatchItems(await readJsonBody(c, z.unknown()));
   const apiKeyId = c.get('apiKeyId');
   // Every batch has a key: without the header the edge makes one up, so that a batch the broker
   // failed part-way through can be completed by a retry (the 503 hands the key back).
@@ -35,6 +38,7 @@ batchesRoutes.post('/', async (c) => {
   const idempotencyKey = idempotencyKeyHeader(c) ?? crypto.randomUUID();
   // Tagged like job ids, so GET /v1/batches/:id can refuse other tenants without a Redis command.
   const batchId = await idempotentJobId(tenant, idempotencyKey, 'b');
+  const destination = exportOption && batchExportDestination(config, batchId, exportOption);
   const inputs = await Promise.all(requests.map((request, index) => toEnqueueInput(config, {
     request, apiKeyId, tenant, batchId, scopes: c.get('scopes'),
     // Items get ids from the batch id and their index, so a retried batch names the same jobs;
@@ -46,7 +50,12 @@ batchesRoutes.post('/', async (c) => {
   const statusUrl = new URL(`/v1/batches/${batchId}`, c.req.url).toString();
   const ledger = {
     prefix: config.prefix, batchId, ttlSeconds: BATCH_TTL_SECONDS,
-    fields: { items: inputs.length, createdAt: Date.now(), submittedBy: apiKeyId },
+    // The CSV columns of the batch's exports, from what its items ask for (shared/exports/).
+    fields: {
+      items: inputs.length, createdAt: Date.now(), submittedBy: apiKeyId, columns: JSON.stringify(exportColumnsOf(requests.filter((item): item is JobRequest => !('task' in item)))),
+      // Where the workers write the batch's results once it finished (batch-export.ts).
+      ...(destination ? { export: JSON.stringify(destination) } : {}),
+    },
   };
   let outcomes: EnqueueOutcome[];
   try {
@@ -83,5 +92,7 @@ batchesRoutes.get('/:id', async (c) => {
   if (!isJobId(batchId) || !mayAccessId(c, batchId)) throw notFound();
   const view = await withBroker(() => readBatch(upstashClient(config.broker), config.prefix, batchId));
   if (!view) throw notFound();
-  return c.json(view);
+  const { record, ...counts } = view;
+  const exported = await exportView(config, record);
+  return c.json(exported ? { ...counts, export: exported } : counts);
 });

@@ -28,9 +28,17 @@ export function registerCrawlRoutes(app: OpenAPIHono<AppEnv>): void {
     request: { params: idParam }, responses: { 200: json('The crawl', crawlViewSchema), 404: problem('Unknown or expired crawl'), ...common },
   }));
   r.registerPath(createRoute({
-    method: 'get', path: '/v1/crawls/{id}/pages', summary: 'Finished pages with their results (JSON pages, or every page as NDJSON with Accept: application/x-ndjson)', security: secured,
-    request: { params: idParam, query: z.object({ status: z.enum(['completed', 'failed']).optional(), cursor: z.string().optional(), limit: z.string().optional().describe('1–100, default 20') }) },
-    responses: { 200: { description: 'One page of records (application/json), or all of them, one per line (application/x-ndjson)', content: { 'application/json': { schema: crawlPagesSchema }, 'application/x-ndjson': { schema: z.string() } } }, 404: problem('Unknown crawl'), ...common },
+    method: 'get', path: '/v1/crawls/{id}/pages', summary: 'Finished pages with their results (JSON pages; every page as NDJSON with Accept: application/x-ndjson or ?format=jsonl; the completed pages\' results as CSV with ?format=csv or Accept: text/csv)', security: secured,
+    request: {
+      params: idParam,
+      query: z.object({
+        status: z.enum(['completed', 'failed']).optional(),
+        cursor: z.string().optional().describe('The previous page\'s next; for CSV, the list position to resume at (the last whole row\'s index + 1; a resumed CSV has no header)'),
+        limit: z.string().optional().describe('1–100, default 20; for CSV, the most rows (unlimited by default)'),
+        format: z.enum(['json', 'jsonl', 'ndjson', 'csv']).optional().describe('csv: one row per completed page (index = list position, jobId, the result\'s fields, extract.<name> and format columns as GET /v1/batches/{id}/results)'),
+      }),
+    },
+    responses: { 200: { description: 'One page of records (application/json), all of them one per line (application/x-ndjson), or the completed pages\' results (text/csv)', content: { 'application/json': { schema: crawlPagesSchema }, 'application/x-ndjson': { schema: z.string() }, 'text/csv': { schema: z.string() } } }, 404: problem('Unknown crawl'), ...common },
   }));
   r.registerPath(createRoute({
     method: 'delete', path: '/v1/crawls/{id}', summary: 'Cancel a crawl: discovery stops, pages not started are removed, running pages finish', security: secured,

@@ -5,7 +5,7 @@
  * at most 100) from `cursor`, filtered by `status`, and `next`. A filter scans at most
  * max(limit × 20, 2,000) records per request, so a page may hold fewer than `limit` records
  * while `next` is not null: follow it until it is null.
- * `Accept: application/x-ndjson` streams every record (one JSON object per line) in chunks of
+ * `Accept: application/x-ndjson` (or `?format=jsonl`) streams every record (one JSON object per line) in chunks of
  * 100, each chunk one script call and one MGET on the result store: memory stays one chunk.
  */
 import type { Context } from 'hono';
@@ -39,9 +39,9 @@ async function withResults(config: EdgeConfig, records: CrawlPageRecord[]): Prom
   }));
 }
 
-export async function crawlPagesResponse(c: Context<AppEnv>, config: EdgeConfig, id: string, status: string | undefined): Promise<Response> {
+export async function crawlPagesResponse(c: Context<AppEnv>, config: EdgeConfig, id: string, status: string | undefined, format?: 'json' | 'ndjson'): Promise<Response> {
   const results = upstashClient(config.results);
-  if ((c.req.header('accept') ?? '').includes('application/x-ndjson')) {
+  if (format === 'ndjson' || (format === undefined && (c.req.header('accept') ?? '').includes('application/x-ndjson'))) {
     if (!(await withBroker(() => crawlExists(upstashClient(config.broker), config.prefix, id)))) throw crawlNotFound(id);
     const encoder = new TextEncoder();
     let cursor: number | null = 0;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { jobResultSchema } from '../../../shared/job-result.ts';
+import { exportViewSchema } from '../openapi/schemas.ts';
 
 export const crawlExample = { url: 'https://docs.example.com/', limit: 500, maxDepth: 3, includePaths: ['^/guide/'], excludePaths: ['/changelog'], sitemap: 'include', scrape: { formats: ['markdown'] }, callbackUrl: 'https://hooks.example.com/quarry', events: ['crawl.page', 'crawl.completed'] };
 
@@ -34,6 +35,7 @@ export const crawlViewSchema = z.object({
   discoveryStopped: z.enum(['limit', 'maxDiscovered', 'cancelled', 'failed']).nullable().describe('Why links are no longer examined'),
   jobs: z.number().describe('Page jobs created so far'), seeding: z.boolean().describe('Seeds and sitemaps are still being read'),
   error: z.string().nullable(), createdAt: z.string(), cancelledAt: z.string().nullable(), finishedAt: z.string().nullable(),
+  export: exportViewSchema.optional().describe('The crawl\'s export (its completed pages\' results), when it asked for one: due once the crawl completed'),
 }).meta({ id: 'CrawlView', example: { id: '3f2a9c0d1b7e.c-5b0c…', status: 'running', seeds: ['https://docs.example.com/'], limit: 500, maxDepth: 3, discovered: 812, accepted: 500, queued: 120, inFlight: 50, completed: 371, failed: 9, cancelled: 0, skipped: { robots: 4, scope: 1530, depth: 0, duplicate: 20411, limit: 308 }, discoveryStopped: 'limit', jobs: 430, seeding: false, error: null, createdAt: '2026-12-01T10:00:00.000Z', cancelledAt: null, finishedAt: null } });
 
 const pageSchema = z.object({

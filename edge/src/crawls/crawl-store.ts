@@ -8,6 +8,7 @@
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { crawlKeys, CRAWL_SCRIPTS, crawlViewOf, type CrawlCreatePlan, type CrawlPageRecord, type CrawlScript, type CrawlView } from '../../../shared/crawls/index.ts';
+import { hashReplyToRecord } from '../../../shared/hash-reply.ts';
 import { resultKey, queueKeys } from '../../../shared/keys.ts';
 
 const scriptsByClient = new WeakMap<Redis, Map<string, ReturnType<Redis['createScript']>>>();
@@ -25,10 +26,12 @@ export async function createCrawl(broker: Redis, plan: CrawlCreatePlan): Promise
   return { created: Number(created) === 1, status: String(status) };
 }
 
-export async function readCrawl(broker: Redis, prefix: string, crawlId: string): Promise<CrawlView | null> {
+/** The view and the raw record (its export fields), or null for no crawl. */
+export async function readCrawl(broker: Redis, prefix: string, crawlId: string): Promise<{ view: CrawlView; record: Record<string, string> } | null> {
   const keys = crawlKeys(prefix, crawlId);
-  const [record, inFlight] = await broker.pipeline().hgetall(keys.record).scard(keys.inflight).exec() as [unknown, number];
-  return crawlViewOf(record, Number(inFlight));
+  const [reply, inFlight] = await broker.pipeline().hgetall(keys.record).scard(keys.inflight).exec() as [unknown, number];
+  const view = crawlViewOf(reply, Number(inFlight));
+  return view ? { view, record: hashReplyToRecord(reply) } : null;
 }
 
 export interface CancelOutcome {

@@ -2,6 +2,11 @@
  * @module edge/jobs/read-job
  * A job's public view: state and counters from the broker, the result from the result store
  * (read in parallel: they are different databases).
+ *
+ * The worker stores the result before BullMQ marks the job completed, but the two parallel
+ * reads can pass the worker between them: the result read before its SET, the state read after
+ * the finish. So a `completed` state without a result reads the result store once more (one
+ * GET, only then): `completed` always comes with its result while the result store holds it.
  */
 import type { Redis } from '@upstash/redis/cloudflare';
 import { storedResultSchema, type StoredResult } from '../../../shared/job-result.ts';
@@ -39,6 +44,12 @@ function parseJson(value: string | null | undefined): unknown {
   try { return JSON.parse(value); } catch { return value; }
 }
 
+function parseResult(stored: string | null): StoredResult | undefined {
+  if (!stored) return undefined;
+  const parsed = storedResultSchema.safeParse(JSON.parse(stored));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Undefined when neither the broker nor the result store knows the id. */
 export async function readJob(broker: Redis, results: Redis, prefix: string, id: string): Promise<JobView | undefined> {
   const keys = queueKeys(prefix);
@@ -48,8 +59,7 @@ export async function readJob(broker: Redis, results: Redis, prefix: string, id:
     results.pipeline().get(resultKey(prefix, id)).hgetall(callbackStatusKey(prefix, id)).exec() as Promise<[string | null, unknown]>,
   ]);
   const callback = parseCallbackStatus(callbackReply);
-  const parsedResult = stored ? storedResultSchema.safeParse(JSON.parse(stored)) : undefined;
-  const result = parsedResult?.success ? parsedResult.data : undefined;
+  let result = parseResult(stored);
 
   if (!Array.isArray(reply)) {
     // Retention removed the job from the broker; the result store still has what it produced.
@@ -59,6 +69,7 @@ export async function readJob(broker: Redis, results: Redis, prefix: string, id:
     return removed;
   }
   const [state, ...values] = reply as (string | null)[];
+  if (state === 'completed' && !result) result = parseResult(await results.get<string>(resultKey(prefix, id)));
   const field = Object.fromEntries(READ_JOB_FIELDS.map((name, i) => [name, values[i] ?? null]));
   const opts = parseJson(field.opts) as { attempts?: number } | undefined;
   const view: JobView = {

@@ -56,12 +56,53 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   }));
   r.registerPath(createRoute({
     method: 'post', path: '/v1/batches', summary: 'Enqueue up to 10,000 jobs (all-or-nothing validation)', security: secured,
-    request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: batchBodySchema } } } },
+    description: 'An optional `export` ({"format": "jsonl"|"csv", "url"?: "s3://<bucket>/<path with {id}>"}) is written by the workers once every job finished: '
+      + 'without url into the artifact store (linked from GET /v1/batches/{id}), with url into a bucket QUARRY_EXPORT_BUCKETS allows, at `<tenant tag>/<path>`.',
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().optional() }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: batchBodySchema,
+            examples: {
+              urls: { value: { urls: ['https://example.com/a', 'https://example.com/b'], defaults: { formats: ['markdown'], extract: { h1: 'h1' } }, export: { format: 'csv' } } },
+              toBucket: { value: { jobs: [{ url: 'https://example.com/a', formats: ['markdown', 'links'] }], export: { format: 'jsonl', url: 's3://tenant-exports/daily/{id}.jsonl' } } },
+            },
+          },
+        },
+      },
+    },
     responses: { 202: json('Accepted', s.batchAcceptedSchema), ...common, 413: problem('Body too large') },
   }));
   r.registerPath(createRoute({
     method: 'get', path: '/v1/batches/{id}', summary: 'Batch counts and progress', security: secured,
     request: { params: z.object({ id: z.string() }) }, responses: { 200: json('The batch', s.batchViewSchema), 404: problem('Unknown batch'), ...common },
+  }));
+  r.registerPath(createRoute({
+    method: 'get', path: '/v1/batches/{id}/results', summary: 'Export every stored result of the batch as JSON Lines or CSV (streamed, resumable)', security: secured,
+    description: 'Rows in item order, one per item with a stored result (failed, cancelled and unfinished items have none). Each row carries the item `index` and its `jobId`; '
+      + 'to resume a broken download pass `cursor=<last complete row index + 1>`. CSV columns: `index, jobId, url, finalUrl, httpStatus, title, fetchedAt, durationMs, mode, attempt`, '
+      + '`extract.<name>` per extract name the batch asked for (one `extract` JSON column past 200 names), then per format `markdown`, `html`, `rawHtml`, `links` (JSON), '
+      + '`metadata.<field>` (`metadata.og` as JSON) and `artifacts` (JSON); arrays and objects are JSON, null is empty. A CSV from cursor 0 has a header line, a resumed one has none.',
+    request: {
+      params: z.object({ id: z.string().describe('Batch id from POST /v1/batches') }),
+      query: z.object({
+        format: z.enum(['jsonl', 'ndjson', 'csv']).optional().describe('Wins over the Accept header (text/csv or application/x-ndjson); JSON Lines by default'),
+        cursor: z.string().optional().describe('First item index (default 0)'),
+        limit: z.string().optional().describe('Most rows to return'),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The rows, streamed; headers Quarry-Batch-Items (the batch size) and Quarry-Cursor (where this response starts)',
+        content: {
+          'application/x-ndjson': { schema: z.string(), example: '{"index":0,"jobId":"3f2a9c0b1d4e.b-7c…-0","url":"https://example.com/a","finalUrl":"https://example.com/a","httpStatus":200,"title":"A","extract":{"h1":"A"},"markdown":"# A","fetchedAt":"2026-12-02T10:00:00.000Z","durationMs":212,"mode":"http","attempt":1}\n' },
+          'text/csv': { schema: z.string(), example: 'index,jobId,url,finalUrl,httpStatus,title,fetchedAt,durationMs,mode,attempt,extract.h1,markdown\r\n0,3f2a9c0b1d4e.b-7c…-0,https://example.com/a,https://example.com/a,200,A,2026-12-02T10:00:00.000Z,212,http,1,A,# A\r\n' },
+        },
+      },
+      404: problem('Unknown batch'), ...common,
+    },
   }));
   const hostParam = z.object({ host: z.string().describe('Domain key: lower-case host, with :port when not the default') });
   r.registerPath(createRoute({

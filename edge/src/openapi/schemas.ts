@@ -53,13 +53,35 @@ export const batchAcceptedSchema = z.object({
   jobs: z.array(z.object({ id: z.string(), duplicate: z.boolean() })).describe('One entry per item, in order'),
 }).meta({ id: 'BatchAccepted' });
 
+/** A batch's or crawl's `export` as its view shows it (edge/src/batches/batch-export.ts exportView). */
+export const exportViewSchema = z.object({
+  format: z.enum(['jsonl', 'csv']),
+  url: z.string().optional().describe('The s3:// URL the batch (or crawl) asked for'),
+  bucket: z.string().nullable().describe('null: the artifact store\'s bucket'),
+  key: z.string().describe('Object key of the file: `<tenant tag>/<id>-export/results.<ext>`, or `<tenant tag>/<path>` in an allowed bucket'),
+  state: z.enum(['pending', 'due', 'writing', 'written', 'failed']).describe('pending until every job finished (a crawl: until it completed); due, writing, then written or failed'),
+  attempts: z.number(),
+  rows: z.number().optional(), bytes: z.number().optional(), writtenAt: z.string().optional(),
+  error: z.string().optional().describe('Why the last attempt failed'),
+  downloadUrl: z.string().optional().describe('Once written: a presigned GET URL of the file, valid QUARRY_ARTIFACT_URL_TTL_SECONDS'),
+  downloadUrlExpiresAt: z.string().optional(),
+});
+
 export const batchViewSchema = z.object({
   batchId: z.string(), items: z.number(), total: z.number().describe('completed + failed + cancelled + pending'),
   children: z.number().describe('Child jobs the batch\'s tasks added (ctx.enqueue); counted in total, not in items'),
   deduplicated: z.number(), unaccounted: z.number().describe('Items not enqueued yet (a POST failed part-way: retry it with its Idempotency-Key)'),
   completed: z.number(), failed: z.number(), cancelled: z.number(), pending: z.number(), progress: z.number(),
   state: z.enum(['incomplete', 'running', 'finished']), createdAt: z.string(),
-}).meta({ id: 'BatchView' });
+  export: exportViewSchema.optional().describe('The batch\'s export, when it asked for one'),
+}).meta({
+  id: 'BatchView',
+  example: {
+    batchId: '3f2a9c0b1d4e.b-7c1d…', items: 3, total: 3, deduplicated: 0, unaccounted: 0, completed: 3, failed: 0, cancelled: 0, pending: 0, progress: 100,
+    state: 'finished', createdAt: '2026-12-02T10:00:00.000Z',
+    export: { format: 'csv', bucket: null, key: '3f2a9c0b1d4e/3f2a9c0b1d4e.b-7c1d…-export/results.csv', state: 'written', attempts: 1, rows: 3, bytes: 2048, writtenAt: '2026-12-02T10:00:09.000Z', downloadUrl: 'https://…?X-Amz-Signature=…', downloadUrlExpiresAt: '2026-12-02T10:15:09.000Z' },
+  },
+});
 
 export const hookAcceptedSchema = z.object({
   hook: z.string(),

@@ -17,9 +17,15 @@ const url = 'http://127.0.0.2/';
 
 describe('planRequest', () => {
   it('keeps the outputs the job wants, in registry order, apart by where they run', () => {
-    expect(planRequest(testContext({ url }).options, outputs)).toEqual({ mode: 'http', browserOutputs: [], pageOutputs: [always] });
+    expect(planRequest(testContext({ url }).options, outputs)).toEqual({ mode: 'http', browserOutputs: [], pageOutputs: [always], loadAssets: false });
     const browser = planRequest(testContext({ url, mode: 'browser', waitFor: '#shoot', extract: { a: 'a' } }).options, outputs);
-    expect(browser).toEqual({ mode: 'browser', browserOutputs: [shot], pageOutputs: [always, onlyWithRules] });
+    expect(browser).toEqual({ mode: 'browser', browserOutputs: [shot], pageOutputs: [always, onlyWithRules], loadAssets: true });
+  });
+
+  it('loads assets for a screenshot action too, not for other actions', () => {
+    const plan = (actions: object[]) => planRequest(testContext({ url, mode: 'browser', actions } as never).options, outputs).loadAssets;
+    expect(plan([{ type: 'scroll', direction: 'down' }, { type: 'screenshot' }])).toBe(true);
+    expect(plan([{ type: 'click', selector: '#more' }, { type: 'scrape' }])).toBe(false);
   });
 
   it('refuses an http job that wants a browser output, naming it (final: no retry can fix it)', () => {

@@ -67,6 +67,8 @@ export interface RenderOptions {
    * that need the browser: screenshots, PDFs). Its error ends the render and discards the page.
    */
   whileLive?: (page: Page, fetched: FetchedPage) => Promise<void>;
+  /** Load what `blockedResources` would block (images, fonts, CSS): a screenshot or PDF shows the page as people see it. */
+  loadAssets?: boolean;
   /**
    * The job's request options (worker/src/request/browser-request.ts): emulation applied before
    * the gate, cookies set once admitted, resource types skipped, header/method/body overrides.
@@ -124,13 +126,14 @@ function isTargetGone(error: unknown): boolean {
  */
 function interceptRequests(
   page: Page, blocked: ReadonlySet<string>, checkRequest: PageRendererOptions['checkRequest'], navigations: WeakMap<Page, JobNavigations>,
+  loadingAssets: WeakSet<Page>,
   requests: WeakMap<Page, BrowserRequest>,
 ): void {
   page.on('request', async (request: HTTPRequest) => {
     if (request.isInterceptResolutionHandled()) return;
     try {
       const asked = requests.get(page);
-      if ((asked?.blocked ?? blocked).has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
+      if (!loadingAssets.has(page) && (asked?.blocked ?? blocked).has(request.resourceType())) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
       const url = new URL(request.url());
       const allowed = checkRequest ? await checkRequest(url).catch(() => false) : true;
       if (!allowed) return await request.abort('blockedbyclient', INTERCEPT_PRIORITY);
@@ -158,16 +161,18 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer &
   const { pool, maxRedirects, maxBodyBytes = Infinity, checkRequest, preparePage, blockedResources = DEFAULT_BLOCKED_RESOURCES, settleMs = 100 } = { ...options };
   const blocked = new Set<string>(blockedResources);
   const navigations = new WeakMap<Page, JobNavigations>();
+  /** Pages whose current job loads every resource type (`loadAssets`). */
+  const loadingAssets = new WeakSet<Page>();
   const requests = new WeakMap<Page, BrowserRequest>();
 
   /** Once per page: hooks that stay installed for every job the page serves. */
   async function setUpPage(page: Page): Promise<void> {
     await preparePage?.(page);
     await page.setRequestInterception(true);
-    interceptRequests(page, blocked, checkRequest, navigations, requests);
+    interceptRequests(page, blocked, checkRequest, navigations, loadingAssets, requests);
   }
 
-  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, request, proxy, beforeRead }: RenderOptions): Promise<FetchedPage> {
+  async function render({ url, timeoutMs, waitFor, signal, onNavigation, admit, whileLive, loadAssets, request, proxy, beforeRead }: RenderOptions): Promise<FetchedPage> {
     const lease = await pool.acquire(signal);
     const { browser, page } = lease;
     // The deadline starts once the job is admitted: waiting for a page or a slot is not its time.
@@ -214,6 +219,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer &
     const work = async (): Promise<FetchedPage> => {
       await admitted();
       if (job) navigations.set(page, job);
+      if (loadAssets) loadingAssets.add(page);
       // Cookies only once admitted: a page the gate turned away goes back untouched, without a reset.
       if (request && request.cookies.length > 0) await page.setCookie(...request.cookies);
       if (request) requests.set(page, request);
@@ -263,6 +269,7 @@ export function createPageRenderer(options: PageRendererOptions): PageRenderer &
       throw error;
     } finally {
       navigations.delete(page);
+      loadingAssets.delete(page);
       requests.delete(page);
       browser.off('disconnected', onDisconnect);
       signal?.removeEventListener('abort', onAbort);

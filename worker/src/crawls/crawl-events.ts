@@ -16,7 +16,11 @@ export interface CrawlEvents {
   ended(crawl: LoadedCrawl, tenant: string | undefined, event: 'completed' | 'failed', error?: string): Promise<void>;
 }
 
-export function createCrawlEvents(callbacks: CallbackQueue, store: CrawlStore): CrawlEvents {
+/**
+ * `onExportDue`: a crawl with an `export` completed (crawl-advance-14 put it in the due set in
+ * that step); the export queue takes it at once instead of at its next sweep.
+ */
+export function createCrawlEvents(callbacks: CallbackQueue, store: CrawlStore, onExportDue?: (crawlId: string) => Promise<void>): CrawlEvents {
   const wants = (crawl: LoadedCrawl, event: CrawlEvent) => crawl.config.callbackUrl !== undefined && crawl.config.events.includes(event);
   const base = (crawl: LoadedCrawl, tenant: string | undefined, event: CrawlEvent) => ({
     jobId: crawl.config.id, callbackUrl: crawl.config.callbackUrl!, event, ...(tenant ? { tenant } : {}),
@@ -29,6 +33,7 @@ export function createCrawlEvents(callbacks: CallbackQueue, store: CrawlStore): 
       if (wants(crawl, 'crawl.page')) await callbacks.enqueue({ ...base(crawl, tenant, 'crawl.page'), jobId: record.jobId, crawl: { id: crawl.config.id, page: record } });
     },
     async ended(crawl, tenant, event, error) {
+      if (event === 'completed' && crawl.config.export) await onExportDue?.(crawl.config.id);
       const name = event === 'completed' ? 'crawl.completed' : 'crawl.failed';
       if (!wants(crawl, name)) return;
       const view = crawlViewOf(await store.record(crawl.config.id), 0);

@@ -1,7 +1,7 @@
 /**
  * @module worker/crawls/crawl-store
  * The worker's side of a crawl's broker state: its config (read once per crawl and process,
- * kept in a small memo: it never changes), the advance script (shared/scripts/crawl-advance-13.lua)
+ * kept in a small memo: it never changes), the advance script (shared/scripts/crawl-advance-14.lua)
  * and the one-bit question "has this page been recorded as finished?".
  *
  * Redis cost per page: one EVALSHA (the advance script, which runs ~4 commands plus 2–3 per
@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { addStandardJobKeys, crawlKeys, CRAWL_SCRIPTS, createCrawlScope, type CrawlConfig, type CrawlScope, type CrawlScript } from '../../../shared/crawls/index.ts';
+import { exportDueKey } from '../../../shared/exports/export-keys.ts';
 
 export interface LoadedCrawl {
   config: CrawlConfig;
@@ -111,7 +112,7 @@ export function createCrawlStore(broker: Redis, prefix: string): CrawlStore {
         input.depth ?? 0, Date.now(), input.skippedScope ?? 0, input.skippedDepth ?? 0,
       ];
       for (const entry of input.entries ?? []) args.push(entry.flag, entry.fingerprint, entry.url);
-      const reply = await runCrawlScript(broker, ADVANCE, [keys.record, keys.frontier, keys.done, keys.inflight, ...addKeys], args) as [string, string, number, number, string];
+      const reply = await runCrawlScript(broker, ADVANCE, [keys.record, keys.frontier, keys.done, keys.inflight, ...addKeys, exportDueKey(prefix)], args) as [string, string, number, number, string];
       const [status, event, added, already, discoveryStopped] = reply;
       if (discoveryStopped && !stopped.has(input.crawlId)) {
         if (stopped.size >= MEMO_MAX) stopped.delete(stopped.values().next().value!);

@@ -2,7 +2,8 @@
  * @module worker/crawls
  * The worker's side of crawls (docs/crawls.md): the crawl effect that records a finished page
  * and hands its links to the crawl (crawl-effect.ts), the seed job that admits seeds and
- * sitemap URLs (crawl-seed.ts), the map job of POST /v1/map (map-job.ts), and the recall rule for a crawl's page: a stored result is
+ * sitemap URLs (crawl-seed.ts), the map job of POST /v1/map (map-job.ts), the export subject of a crawl's
+ * `export` (crawl-export.ts), and the recall rule for a crawl's page: a stored result is
  * reused only once the crawl has recorded the page, since its links exist only in the page.
  */
 import type { Job } from 'bullmq';
@@ -34,6 +35,8 @@ export interface WorkerCrawlsOptions {
   userAgent: string;
   dispatcher?: Dispatcher;
   checkUrl?: (url: URL) => Promise<unknown>;
+  /** Enqueues a completed crawl's export (worker/src/exports/); the due sweep finds it without. */
+  onExportDue?: (crawlId: string) => Promise<void>;
 }
 
 export interface WorkerCrawls {
@@ -48,7 +51,7 @@ export interface WorkerCrawls {
 export function createWorkerCrawls(options: WorkerCrawlsOptions): WorkerCrawls {
   const { broker, results, prefix, callbacks, gate } = options;
   const store = createCrawlStore(broker, prefix);
-  const events = createCrawlEvents(callbacks, store);
+  const events = createCrawlEvents(callbacks, store, options.onExportDue);
   const seeder = createCrawlSeeder({
     store, events, userAgent: options.userAgent,
     ...(gate ? { gate } : {}), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}), ...(options.checkUrl ? { checkUrl: options.checkUrl } : {}),

@@ -1,13 +1,14 @@
 /**
  * @module worker/dashboard/dashboard-server
- * Runs the dashboard: one Redis connection, the scrape and callbacks queues on it, the Hono app on
- * Node's HTTP server. Used by dashboard-main.ts, `npm start` and the tests.
+ * Runs the dashboard: one Redis connection, the scrape, callbacks and exports queues on it, the
+ * Hono app on Node's HTTP server. Used by dashboard-main.ts, `npm start` and the tests.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { CALLBACK_QUEUE_NAME } from '../../../shared/callback-keys.ts';
+import { EXPORT_QUEUE_NAME } from '../../../shared/exports/export-keys.ts';
 import { QUEUE_NAME, assertClusterSafePrefix } from '../../../shared/keys.ts';
 import { closeRedis, createRedisConnection } from '../redis-connection.ts';
 import { createDashboardApp } from './dashboard-app.ts';
@@ -30,7 +31,7 @@ export async function startDashboard(settings: DashboardSettings, options: Dashb
   // A page must fail rather than hang through a broker outage: a few retries, then an error.
   const redis = createRedisConnection({ url: settings.redisUrl, name: 'quarry-dashboard', maxRetriesPerRequest: 3, ...(logger ? { logger } : {}) });
   // skipMetasUpdate: opening a queue to look at it must not rewrite its meta (events cap, version).
-  const queues = [QUEUE_NAME, CALLBACK_QUEUE_NAME].map((name) => new Queue(name, { connection: redis, prefix, skipMetasUpdate: true }));
+  const queues = [QUEUE_NAME, CALLBACK_QUEUE_NAME, EXPORT_QUEUE_NAME].map((name) => new Queue(name, { connection: redis, prefix, skipMetasUpdate: true }));
   // The connection logs an outage once; without a listener BullMQ would print every retry's error.
   for (const queue of queues) queue.on('error', () => undefined);
   const app = createDashboardApp({ queues, user: settings.user, password: settings.password, readOnly: settings.readOnly });

@@ -37,6 +37,8 @@ export interface FormatContext {
   limits: FormatLimits;
   /** Aborts a conversion between slices (job cancelled or past its deadline). */
   signal?: AbortSignal;
+  /** Milliseconds the job has left (browser formats bound their capture by it); unbounded when absent. */
+  remainingMs?: () => number;
 }
 
 /** What every format gets besides the page: its own entry in `formats` and the job's scrape options. */

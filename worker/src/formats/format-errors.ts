@@ -3,7 +3,7 @@
  * Why a format could not be computed. Both are the page's fault, not the fetch's: retrying the
  * same page cannot help, so they fail the job (NonRetryableError) with a message that says why.
  */
-import { NonRetryableError } from '../errors/retry-policy.ts';
+import { NonRetryableError, RetryableError } from '../errors/retry-policy.ts';
 
 /** The HTML is larger than a format converts (`QUARRY_FORMAT_MAX_HTML_BYTES`). */
 export class FormatInputTooLargeError extends NonRetryableError {
@@ -26,5 +26,21 @@ export class FormatInputTooDeepError extends NonRetryableError {
   constructor(format: string, maxDepth: number) {
     super(`The page nests elements deeper than ${maxDepth} levels, more than the "${format}" format follows`);
     this.maxDepth = maxDepth;
+  }
+}
+
+/** The live page did not give its screenshot or PDF within the job's time left: another attempt may. */
+export class CaptureTimeoutError extends RetryableError {
+  readonly timeoutMs: number;
+  constructor(format: string, timeoutMs: number) {
+    super(`The "${format}" capture did not finish within the ${timeoutMs} ms the job had left`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A browser format ran without the live page (a worker bug, or a job that reached it in http mode). */
+export class NoLivePageError extends NonRetryableError {
+  constructor(format: string) {
+    super(`The "${format}" format needs the live browser page: only jobs in mode "browser" can ask for it`);
   }
 }

@@ -12,15 +12,19 @@ import { linksFormat } from './links.ts';
 import { markdownFormat } from './markdown.ts';
 import { metadataFormat } from './metadata.ts';
 import type { FetchedPage } from './page.ts';
+import { pdfFormat } from './pdf.ts';
 import { rawHtmlFormat } from './raw-html.ts';
+import { screenshotFormat } from './screenshot.ts';
 
-/** Every format Quarry computes, by name. Screenshot and PDF join when the renderer hands formats its live page. */
+/** Every format Quarry computes, by name; screenshot and pdf need the live page (`page.browser`). */
 export const FORMATS: Partial<Record<FormatName, FormatDefinition>> = {
   markdown: markdownFormat,
   html: htmlFormat,
   rawHtml: rawHtmlFormat,
   links: linksFormat,
   metadata: metadataFormat,
+  screenshot: screenshotFormat,
+  pdf: pdfFormat,
 };
 
 /** A format the edge accepts but this worker cannot compute (an older worker during a rollout). */
@@ -49,6 +53,7 @@ export async function runFormats(page: FetchedPage, formats: readonly FormatEntr
 }
 
 export { DEFAULT_FORMAT_LIMITS, defineFormat, formatLimits } from './define-format.ts';
+export { formatOutputs } from './formats-output.ts';
 export type { ArtifactBytes, FormatContext, FormatDefinition, FormatLimits, FormatOptions, FormatOutput, FormatResult } from './define-format.ts';
-export { FormatInputTooDeepError, FormatInputTooLargeError } from './format-errors.ts';
+export { CaptureTimeoutError, FormatInputTooDeepError, FormatInputTooLargeError, NoLivePageError } from './format-errors.ts';
 export type { FetchedPage } from './page.ts';

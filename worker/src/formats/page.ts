@@ -3,6 +3,8 @@
  * The fetched page every format reads: what the fetcher (HTTP) or the renderer (browser) got.
  * The pipeline builds one per attempt; formats never change it.
  */
+import type { Page as BrowserPage } from 'puppeteer-core';
+
 export interface FetchedPage {
   /** The URL that was requested. */
   url: string;
@@ -18,4 +20,6 @@ export interface FetchedPage {
   html: string | null;
   /** ISO-8601 time the page was fetched. */
   fetchedAt: string;
+  /** The live browser page, only while the render stage holds it: for `needsBrowser` formats (screenshot, pdf). */
+  browser?: BrowserPage;
 }

@@ -77,6 +77,8 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
               produced.artifacts.push(...done.artifacts);
             },
           } : {}),
+          // Captures (screenshot/pdf outputs on the live page, screenshot actions) see the page as people do: assets loaded.
+          ...(plan.loadAssets ? { loadAssets: true } : {}),
           ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
         });
         await route?.settle();
@@ -94,7 +96,10 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
       ...produced.result,
       fetchedAt, durationMs, mode: request.mode, attempt: ctx.attempt,
     };
-    await effects.completed(job, { result, artifacts: produced.artifacts, fromEarlierRun: false, page });
-    return result;
+    // The effects may replace the result (the artifacts effect names the stored files, or
+    // moves an oversized result to the store): what they stored is what the run returns.
+    const completion = { result, artifacts: produced.artifacts, fromEarlierRun: false, page };
+    await effects.completed(job, completion);
+    return completion.result;
   };
 }

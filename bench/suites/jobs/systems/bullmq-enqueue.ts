@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import { benchRedis } from '../../../setup/redis-client.ts';
 import { QUEUE_NAME } from '../../../../shared/keys.ts';
 import { nowMs } from '../../../measure/latency.ts';
-import { edgeEquivalentJob, jobRequest, type PageKind } from '../../../workload/pages.ts';
+import { edgeEquivalentJob, jobRequest, type JobRequestExtra, type PageKind } from '../../../workload/pages.ts';
 import type { EnqueuedJob } from '../job-system.ts';
 
 /** Jobs per `addBulk` call: one pipeline each, like the edge's batch endpoint chunks. */
@@ -21,7 +21,8 @@ export interface BulkEnqueuer {
   close(): Promise<void>;
 }
 
-export async function createBulkEnqueuer(brokerUrl: string, prefix: string, kind: PageKind): Promise<BulkEnqueuer> {
+/** `extra`: request fields added to every job (the formats suites' `formats`). */
+export async function createBulkEnqueuer(brokerUrl: string, prefix: string, kind: PageKind, extra: JobRequestExtra = {}): Promise<BulkEnqueuer> {
   const connection = benchRedis(brokerUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   queue.on('error', () => undefined); // surfaced by the calls that fail
@@ -31,7 +32,7 @@ export async function createBulkEnqueuer(brokerUrl: string, prefix: string, kind
       const jobs = new Map<string, EnqueuedJob>();
       for (let offset = 0; offset < urls.length; offset += CHUNK) {
         const at = nowMs();
-        const chunk = urls.slice(offset, offset + CHUNK).map((url) => ({ url, job: edgeEquivalentJob(jobRequest(url, kind), Math.round(at)) }));
+        const chunk = urls.slice(offset, offset + CHUNK).map((url) => ({ url, job: edgeEquivalentJob(jobRequest(url, kind, extra), Math.round(at)) }));
         await queue.addBulk(chunk.map(({ job }) => job));
         for (const { url, job } of chunk) jobs.set(job.opts.jobId, { url, at });
       }

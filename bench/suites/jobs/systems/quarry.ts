@@ -4,6 +4,7 @@
  * configured through the env vars of worker/src/config.ts), fed by the edge-equivalent bulk
  * enqueue; ready when every worker's `/readyz` answers 200.
  */
+import { startArtifactServer, type ArtifactServer } from '../../../../dev/local/artifact-server.ts';
 import { freePort } from '../../../../dev/local/free-port.ts';
 import { startWorkerProcess, type WorkerProcess } from '../../../../dev/local/worker-process.ts';
 import { resultKey } from '../../../../shared/keys.ts';
@@ -11,6 +12,7 @@ import { stopProcessTree } from '../../../setup/child.ts';
 import { createBulkEnqueuer } from './bullmq-enqueue.ts';
 import type { JobSystem, SystemEnv } from '../job-system.ts';
 import { readQuarryFields, BENCH_PREFIX } from './result-format.ts';
+import type { JobRequestExtra } from '../../../workload/pages.ts';
 
 export interface QuarrySystemOptions {
   workers: number;
@@ -20,6 +22,10 @@ export interface QuarrySystemOptions {
   browserPages?: number;
   /** Extra worker env on top of the bench's (e.g. real per-domain limits for a politeness suite). */
   env?: Record<string, string>;
+  /** Request fields added to every job (e.g. `formats`), and the row's name for them (`quarry-<mode>-<variant>-1w`). */
+  request?: { extra: JobRequestExtra; variant: string; label: string };
+  /** Run a local artifact store (dev/local/artifact-server.ts, in the harness process) for screenshots and PDFs. */
+  artifacts?: boolean;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface QuarrySystemOptions {
  */
 export const UNTHROTTLED_ENV = { QUARRY_DOMAIN_RATES: '100000/1000', QUARRY_DOMAIN_CONCURRENCY: '0' };
 
-async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promise<WorkerProcess[]> {
+async function startWorkers(env: SystemEnv, options: QuarrySystemOptions, storeEnv: Record<string, string>): Promise<WorkerProcess[]> {
   const workers: WorkerProcess[] = [];
   for (let i = 0; i < options.workers; i++) {
     const worker = startWorkerProcess({
@@ -50,6 +56,7 @@ async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promi
         LOG_LEVEL: env.verbose ? 'info' : 'warn',
         ...(env.chromium ? { PUPPETEER_EXECUTABLE_PATH: env.chromium } : {}),
         ...UNTHROTTLED_ENV,
+        ...storeEnv,
         ...options.env,
       },
     });
@@ -62,18 +69,23 @@ async function startWorkers(env: SystemEnv, options: QuarrySystemOptions): Promi
 export function quarrySystem(options: QuarrySystemOptions, mode: 'http' | 'browser'): JobSystem {
   const prefix = `${BENCH_PREFIX}:result:`;
   return {
-    id: `quarry-${mode}-${options.workers}w`,
-    label: `Quarry ${mode}, ${options.workers} worker${options.workers === 1 ? '' : 's'} × ${mode === 'browser' ? `${options.browserPages ?? 4} pages` : `concurrency ${options.concurrency}`}`,
+    id: `quarry-${mode}-${options.request ? `${options.request.variant}-` : ''}${options.workers}w`,
+    label: `Quarry ${mode}${options.request ? ` ${options.request.label}` : ''}, ${options.workers} worker${options.workers === 1 ? '' : 's'} × ${mode === 'browser' ? `${options.browserPages ?? 4} pages` : `concurrency ${options.concurrency}`}`,
     broker: true,
     jobIdOf: (key) => (key.startsWith(prefix) ? key.slice(prefix.length) : undefined),
     resultKeyOf: (id) => resultKey(BENCH_PREFIX, id),
     readFields: readQuarryFields,
     async start(env) {
-      const enqueuer = await createBulkEnqueuer(env.brokerUrl, BENCH_PREFIX, env.kind);
+      const enqueuer = await createBulkEnqueuer(env.brokerUrl, BENCH_PREFIX, env.kind, options.request?.extra);
       let workers: WorkerProcess[] = [];
-      const stopWorkers = () => Promise.all(workers.map((worker) => stopProcessTree(worker.pid, () => worker.stop(), 15_000)));
+      let store: ArtifactServer | undefined;
+      const stopWorkers = async () => {
+        await Promise.all(workers.map((worker) => stopProcessTree(worker.pid, () => worker.stop(), 15_000)));
+        await store?.close();
+      };
       try {
-        workers = await startWorkers(env, options);
+        if (options.artifacts) store = await startArtifactServer();
+        workers = await startWorkers(env, options, store?.workerEnv ?? {});
       } catch (error) {
         await stopWorkers();
         await enqueuer.close();

@@ -10,7 +10,8 @@
  * its reply was lost, or it never ran) and which were never sent.
  */
 import type { Redis } from '@upstash/redis/cloudflare';
-import { batchLedgerKeys } from '../../../../shared/batch-keys.ts';
+import { BATCH_EXPORT_DUE_SCRIPT, batchIdsKey, batchLedgerKeys } from '../../../../shared/batch-keys.ts';
+import { batchItemJobId } from '../../../../shared/exports/batch-rows.ts';
 import { toHex } from '../../../../shared/bytes.ts';
 import { ADD_JOB_SCRIPTS, type AddJobKind } from './add-job-scripts.ts';
 import { planEnqueue, readOutcome, type EnqueueInput, type EnqueueOutcome, type EnqueuePlan } from './enqueue-plan.ts';
@@ -78,8 +79,8 @@ interface ChunkHooks {
   plan(input: EnqueueInput, index: number): EnqueuePlan;
   /** Commands before the chunk's scripts; returns how many it added. */
   before?(tx: Transaction, chunk: number): number;
-  /** Commands after them. */
-  after?(tx: Transaction): void;
+  /** Commands after them; `start`/`end` are the chunk's item positions. */
+  after?(tx: Transaction, start: number, end: number): void;
 }
 
 async function runChunks(redis: Redis, inputs: readonly EnqueueInput[], chunkSize: number, hooks: ChunkHooks): Promise<EnqueueOutcome[]> {
@@ -95,7 +96,7 @@ async function runChunks(redis: Redis, inputs: readonly EnqueueInput[], chunkSiz
       const head = hooks.before?.(tx, chunk) ?? 0;
       for (const kind of kinds) tx.scriptLoad(ADD_JOB_SCRIPTS[kind].lua);
       for (const plan of plans) tx.evalsha(await scriptSha(plan.kind), plan.keys, plan.argv);
-      hooks.after?.(tx);
+      hooks.after?.(tx, start, end);
       const replies = (await tx.exec()) as unknown[];
       const offset = head + kinds.length;
       outcomes.push(...plans.map((plan, i) => readOutcome(plan, replies[offset + i])));
@@ -121,7 +122,8 @@ export async function enqueueBatch(redis: Redis, inputs: readonly EnqueueInput[]
 /**
  * The items of a batch, each accounted in the batch's ledger by the script that adds its job
  * (item i = position i of `inputs`). Retrying the same items completes the batch exactly once.
- * Per chunk beyond the jobs: SCRIPT LOADs, 3 EXPIREs, and the HSETNX fields with the first chunk.
+ * Per chunk beyond the jobs: SCRIPT LOADs, 3 EXPIREs, and the HSETNX fields with the first chunk;
+ * plus an HSET and an EXPIRE when the chunk has items with their own idempotency key.
  */
 export async function enqueueBatchItems(redis: Redis, inputs: readonly EnqueueInput[], ledger: BatchLedger, options: BatchEnqueueOptions = {}): Promise<EnqueueOutcome[]> {
   const { chunkSize = 1000 } = { ...options };
@@ -136,8 +138,21 @@ export async function enqueueBatchItems(redis: Redis, inputs: readonly EnqueueIn
       for (const [field, value] of fields) tx.hsetnx(record, field, value);
       return fields.length;
     },
-    after(tx) {
+    after(tx, start, end) {
+      // Items whose job is not `<batchId>-<index>` (their own idempotency key): where exports find them.
+      const ids: Record<string, string> = {};
+      for (let index = start; index < end; index++) {
+        if (inputs[index]!.jobId !== batchItemJobId(ledger.batchId, index)) ids[index] = inputs[index]!.jobId;
+      }
       for (const key of keys) tx.expire(key, ledger.ttlSeconds);
+      if (Object.keys(ids).length > 0) {
+        const idsKey = batchIdsKey(ledger.prefix, ledger.batchId);
+        tx.hset(idsKey, ids);
+        tx.expire(idsKey, ledger.ttlSeconds);
+      }
+      // The batch is complete with its last chunk: an export it asked for may be due already
+      // (every job finished, or every remaining item deduplicated). One EVAL per batch with an export.
+      if (end === inputs.length && ledger.fields.export !== undefined) tx.eval(BATCH_EXPORT_DUE_SCRIPT, [record], []);
     },
   });
 }

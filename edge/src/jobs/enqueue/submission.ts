@@ -5,7 +5,7 @@
  */
 import { canonicalUrl } from '../../../../shared/canonical-url.ts';
 import type { JobRequest } from '../../../../shared/job-schema.ts';
-import { requestWork } from '../../../../shared/scrape-options/request-options.ts';
+import { scrapeOptionsShape } from '../../../../shared/scrape-options/index.ts';
 import { toHex } from '../../../../shared/bytes.ts';
 import type { Tenant } from '../../../../shared/tenant.ts';
 import { sha256 } from '../../auth/api-keys.ts';
@@ -28,17 +28,36 @@ export interface Submission {
   batchId?: string;
 }
 
+/** Scrape options that say how long a job may take, not what it returns: left out of the dedupe id. */
+const NOT_WORK = new Set(['timeoutMs']);
+/** Every other scrape option (shared/scrape-options/): a new option changes the dedupe id by itself. */
+const WORK_OPTIONS = Object.keys(scrapeOptionsShape).filter((name) => !NOT_WORK.has(name)).sort();
+
+/** JSON with object keys sorted, so `{a, b}` and `{b, a}` name the same work. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
 /**
- * Same page, same work: URL canonicalized, plus mode and rules, scoped to the tenant (a
- * deduplicated request answers with the earlier job's id, which must be one the caller sees).
+ * Same page, same work: URL canonicalized, plus every scrape option that changes the result
+ * (mode, waitFor, extract, formats, onlyMainContent, includeTags, excludeTags, …), scoped to the
+ * tenant (a deduplicated request answers with the earlier job's id, which must be one the caller
+ * sees). A job asking for markdown must never get an earlier job whose result has none.
  */
 async function dedupeId(config: EdgeConfig, submission: Submission, request: JobRequest): Promise<string> {
   const canonical = canonicalUrl(request.url, config.canonicalUrl);
-  // The request's own fields (method, body, headers, cookies, device, …) only when set, so a plain GET keeps its id.
-  const asked = requestWork(request);
-  const plain = asked.every((value, index) => value === null || (index === 0 && value === 'GET'));
-  // Browser actions change the page read (a click loads more): another list is other work.
-  const work = JSON.stringify([`tenant:${submission.tenant.name}`, request.mode, canonical, request.extract, request.waitFor ?? null, ...(plain ? [] : [asked]), ...(request.actions ? [request.actions] : [])]);
+  const options = Object.fromEntries(WORK_OPTIONS.map((name) => [name, request[name as keyof JobRequest] ?? null]));
+  // Same request, same spelling: header names are case-insensitive, and GET is what no method means.
+  if (request.headers) options.headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  if (options.method === 'GET') options.method = null;
+  // Secrets a request may carry (an Authorization header, cookies, a body, a proxy session key)
+  // only ever enter the id through SHA-256; the JSON below is never stored or logged.
+  const work = canonicalJson([`tenant:${submission.tenant.name}`, canonical, options]);
   return `u-${toHex(await sha256(work)).slice(0, 32)}`;
 }
 

@@ -45,6 +45,8 @@ export interface LoadInput {
    * (`page.browser` set), for the outputs that need it. Its error ends the load.
    */
   whileLive?: (page: Page) => Promise<void>;
+  /** Render stage only: load images, fonts and CSS too (the live-page outputs capture what people see). */
+  loadAssets?: boolean;
   /** The proxy the job goes out through and its sticky session (worker/src/proxies/); direct when omitted. */
   route?: LoadRoute;
   /** Render stage only: runs on the loaded page before its DOM is read (browser actions). */

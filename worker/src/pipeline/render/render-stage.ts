@@ -13,7 +13,7 @@ import { isPlainRequest, requestSettings } from '../../request/request-settings.
 import { pageOf, type Loader } from '../page/page.ts';
 
 export function renderStage(renderer: PageRenderer): Loader {
-  return async ({ ctx, admission, fetchedAt, whileLive, route, beforeRead }) => {
+  return async ({ ctx, admission, fetchedAt, whileLive, loadAssets, route, beforeRead }) => {
     const { url, waitFor } = ctx.options;
     const settings = requestSettings(ctx.options);
     const session = route?.session;
@@ -24,6 +24,8 @@ export function renderStage(renderer: PageRenderer): Loader {
       ...(route?.transport ? { proxy: route.transport } : {}),
       ...(beforeRead ? { beforeRead } : {}),
       ...(admission.hop ? { onNavigation: admission.hop } : {}),
+      // A job's own blockResources wins over loadAssets: it said what it does not want loaded.
+      ...(loadAssets && !ctx.options.blockResources ? { loadAssets } : {}),
       ...(whileLive ? { whileLive: (browser, live) => whileLive({ ...pageOf(live, fetchedAt), browser }) } : {}),
     });
     return pageOf(fetched, fetchedAt);

@@ -2,7 +2,8 @@
  * @module worker/pipeline/request/request-plan
  * The request stage: from the job's options, what this run does. Which loader (fetch for
  * `http`, render for `browser`) and which outputs the job wants, split into those that need the
- * live browser page (run inside the render stage) and the rest (run after it). Pure.
+ * live browser page (run inside the render stage) and the rest (run after it), and whether the
+ * page loads its assets for a capture. Pure.
  */
 import type { JobMode, JobRequest } from '../../../../shared/job-schema.ts';
 import { InvalidJobError } from '../../errors/index.ts';
@@ -14,6 +15,11 @@ export interface RequestPlan {
   browserOutputs: readonly OutputDefinition[];
   /** Outputs that read the Page once the loader gave its resources back. */
   pageOutputs: readonly OutputDefinition[];
+  /**
+   * Load images, fonts and CSS (browser mode): something captures the page as people see it, a
+   * live-page output (screenshot/pdf format) or a `screenshot` action.
+   */
+  loadAssets: boolean;
 }
 
 export function planRequest(options: JobRequest, outputs: readonly OutputDefinition[]): RequestPlan {
@@ -26,5 +32,6 @@ export function planRequest(options: JobRequest, outputs: readonly OutputDefinit
   if (browserOutputs.length > 0 && options.mode !== 'browser') {
     throw new InvalidJobError(browserOutputs.map((output) => `mode: the "${output.name}" output needs mode "browser"`));
   }
-  return { mode: options.mode, browserOutputs, pageOutputs };
+  const loadAssets = browserOutputs.length > 0 || (options.actions ?? []).some((action) => action.type === 'screenshot');
+  return { mode: options.mode, browserOutputs, pageOutputs, loadAssets };
 }

@@ -1,5 +1,5 @@
 --[[
-  crawl-advance-13: moves a crawl forward atomically (docs/crawls.md). One call per finished page
+  crawl-advance-14: moves a crawl forward atomically (docs/crawls.md). One call per finished page
   (and per batch of seed or sitemap URLs): record the page as finished once, dedupe and admit the
   URLs it found against the crawl's exact page limit, turn admitted URLs into BullMQ page jobs
   while the crawl holds fewer than its window of jobs, and decide completion. Deciding and
@@ -15,6 +15,7 @@
     KEYS[3] done bitmap          bit n = page n finished (completed or failed)
     KEYS[4] in-flight set        ids of the crawl's page jobs queued or running
     KEYS[5..13] BullMQ addStandardJob keys: wait, paused, meta, id, completed, delayed, active, events, marker
+    KEYS[14] exports due set     `crawl:<id>` is added when a crawl with an `export` completes (shared/exports/export-keys.ts)
     ARGV[1] op: "page" (page n finished), "seed" (admit seed or sitemap URLs), "seeded" (seeding
             is over), "fail" (the crawl failed: ARGV[3] says why)
     ARGV[2] page number n ("page"), else ""
@@ -121,6 +122,12 @@ if status == 'running' then
     status = 'completed'
     event = 'completed'
     rcall('HSET', crawl, 'status', status)
+    -- Its export is due in the same step, so a crash after this script cannot lose it (the
+    -- workers' sweep enqueues what the finishing worker did not).
+    if rcall('HEXISTS', crawl, 'export') == 1 then
+      rcall('HSET', crawl, 'exportState', 'due')
+      rcall('ZADD', KEYS[14], now, 'crawl:' .. crawlId)
+    end
   end
 end
 if status ~= 'running' and inflight == 0 and not f[13] then crawlFinish(crawl, now) end
