@@ -14,6 +14,11 @@ export type JobView = z.infer<typeof jobViewSchema>;
 export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
 export type CrawlView = z.infer<typeof crawlViewSchema>;
 
+/** What the schedule routes answer (edge/src/schedules/schedule-view.ts). */
+export interface ScheduleStored { id: string; name: string; cron: string | null; timezone: string | null; everyMs: number | null; enabled: boolean; nextFireAt: string | null; statusUrl: string }
+export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
+export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch'; statusUrl: string }
+
 /** The server caps a long poll at 60 s; longer waits are several polls. */
 export const MAX_WAIT_SECONDS = 60;
 /** Time allowed for an answer on top of any long-poll wait. */
@@ -132,6 +137,23 @@ export class QuarryClient {
     if (buffered.trim()) yield buffered;
   }
 
+  /** `POST /v1/schedules` (schedule-schema.ts body); answers the stored schedule with its first fire time. */
+  createSchedule(body: unknown): Promise<ScheduleStored> {
+    return this.#request('POST', '/v1/schedules', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  listSchedules(): Promise<{ schedules: ScheduleSummary[] }> {
+    return this.#request('GET', '/v1/schedules');
+  }
+
+  async deleteSchedule(id: string): Promise<void> {
+    await this.#request('DELETE', `/v1/schedules/${encodeURIComponent(id)}`);
+  }
+
+  runSchedule(id: string): Promise<ScheduleRunQueued> {
+    return this.#request('POST', `/v1/schedules/${encodeURIComponent(id)}/run`);
+  }
+
   async #request<T>(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}, waitMs = 0): Promise<T> {
     let response: Response;
     let text: string;
@@ -147,7 +169,7 @@ export class QuarryClient {
       throw new NetworkError(this.endpoint, error);
     }
     if (!response.ok) throw problemFrom(response, text);
-    return JSON.parse(text) as T;
+    return (text ? JSON.parse(text) : undefined) as T; // 204 has no body
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/local/wait-for.ts';
+import { run as runCli } from '../cli/capture-io.ts';
 import { SITE_HOST, slotsOf, startScheduleStack, type ScheduleStack } from './schedule-stack.ts';
 
 let s: ScheduleStack;
@@ -135,5 +136,22 @@ describe('schedules across a fleet', () => {
     const view = await s.view(id);
     expect(view.runs).toEqual([expect.objectContaining({ runId: run.runId, manual: true, status: 'started', state: 'finished', kind: 'batch' })]);
     for (const path of paths) expect(hits(path)).toBe(1);
+  });
+
+  it('quarry schedule add, ls, run and rm drive the same routes', async () => {
+    const env = s.cliEnv;
+    const url = s.site.url(SITE_HOST, '/page/5?sched=cli');
+    const added = await runCli(['schedule', 'add', url, '--cron', '0 6 * * 1', '--tz', 'Europe/Berlin', '--name', 'weekly', '--extract', 'h=h1'], { env });
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    const id = /^schedule (\S+): next run \S+Z\n$/.exec(added.stdout)?.[1];
+    expect(id, added.stdout).toBeDefined();
+    const listed = await runCli(['schedule', 'ls', '--json'], { env });
+    expect(JSON.parse(listed.stdout)).toContainEqual(expect.objectContaining({ id, name: 'weekly', cron: '0 6 * * 1', timezone: 'Europe/Berlin', kind: 'job' }));
+    const ran = await runCli(['schedule', 'run', id!, '--json'], { env });
+    const queued = JSON.parse(ran.stdout) as { runId: string };
+    expect((await s.edge.waitForJob(queued.runId)).status).toBe('completed');
+    expect(await runCli(['schedule', 'rm', id!], { env })).toMatchObject({ code: 0, stdout: `schedule ${id}: deleted\n` });
+    expect(await runCli(['schedule', 'rm', id!], { env })).toMatchObject({ code: 2 });
+    expect(await runCli(['schedule', 'add', url], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one of --every or --cron') });
   });
 });

@@ -25,6 +25,8 @@ export interface ScheduleStack {
   broker: Redis;
   results: Redis;
   prefix: string;
+  /** QUARRY_URL and QUARRY_API_KEY for the CLI. */
+  cliEnv: Record<string, string>;
   create(body: Record<string, unknown>): Promise<string>;
   view(id: string): Promise<ScheduleView>;
   put(id: string, body: Record<string, unknown>): Promise<Response>;
@@ -60,6 +62,7 @@ export async function startScheduleStack(options: { workers: number; hosts?: str
   });
   return {
     stack, site, edge, broker, results, prefix,
+    cliEnv: { QUARRY_URL: stack.edge!.url, QUARRY_API_KEY: apiKey },
     async create(body) {
       const res = await edge.post('/v1/schedules', body);
       if (res.status !== 201) throw new Error(`POST /v1/schedules answered ${res.status}: ${await res.text()}`);
