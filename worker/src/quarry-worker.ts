@@ -27,6 +27,7 @@ import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
 import { startScheduleWorker, type ScheduleWorker } from './schedules/schedule-worker.ts';
+import { createSnapshotStore } from './changes/snapshot-store.ts';
 import { createWorkerEffects, type EffectData } from './effects/index.ts';
 import { startFailedSweeper, type FailedSweeper } from './effects/failed-sweeper.ts';
 import { createWorkerPoliteness } from './politeness/index.ts';
@@ -170,6 +171,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   });
   const effects = createWorkerEffects({
     resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes, crawls,
+    snapshots: createSnapshotStore(results, config.changeRetentionSeconds),
     onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
   });
 

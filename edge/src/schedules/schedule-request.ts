@@ -19,7 +19,7 @@ function checkBatchItems(request: ScheduleRequest): { ignoreRobots: boolean } {
   const batch = request.target.batch;
   if (!batch) return { ignoreRobots: request.target.job?.ignoreRobots === true };
   try {
-    const items = validateBatchItems(batch);
+    const { requests: items } = validateBatchItems(batch);
     return { ignoreRobots: items.some((item) => item.ignoreRobots === true) };
   } catch (error) {
     if (!(error instanceof ValidationProblem)) throw error;
