@@ -16,8 +16,8 @@ export type CrawlView = z.infer<typeof crawlViewSchema>;
 
 /** What the schedule routes answer (edge/src/schedules/schedule-view.ts). */
 export interface ScheduleStored { id: string; name: string; cron: string | null; timezone: string | null; everyMs: number | null; enabled: boolean; nextFireAt: string | null; statusUrl: string }
-export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
-export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch'; statusUrl: string }
+export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch' | 'crawl'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
+export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch' | 'crawl'; statusUrl: string }
 
 /** The server caps a long poll at 60 s; longer waits are several polls. */
 export const MAX_WAIT_SECONDS = 60;

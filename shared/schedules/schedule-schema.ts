@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { batchUrlsBodySchema } from '../batch-schema.ts';
+import { crawlRequestSchema } from '../crawls/crawl-request.ts';
 import { jobRequestSchema } from '../job-schema.ts';
 import { cronProblem, isTimeZone } from './cron.ts';
 
@@ -34,17 +35,20 @@ export const scheduleTargetSchema = z.strictObject({
   job: jobRequestSchema.optional(),
   /** One batch per slot, validated like `POST /v1/batches` with `{urls, defaults}`. */
   batch: batchUrlsBodySchema.optional(),
+  /** One crawl per slot, validated like `POST /v1/crawls`. */
+  crawl: crawlRequestSchema.optional(),
 }).superRefine((target, ctx) => {
   const kinds = Object.keys(target).filter((key) => target[key as keyof typeof target] !== undefined);
   if (kinds.length !== 1) {
-    ctx.addIssue({ code: 'custom', path: [], input: target, message: 'must hold exactly one of "job" or "batch"' });
+    ctx.addIssue({ code: 'custom', path: [], input: target, message: 'must hold exactly one of "job", "batch" or "crawl"' });
     return;
   }
   refuseRunOwnedFields(target.job, ['job'], ctx);
   refuseRunOwnedFields(target.batch?.defaults, ['batch', 'defaults'], ctx);
+  refuseRunOwnedFields(target.crawl, ['crawl'], ctx);
 });
 export type ScheduleTarget = z.output<typeof scheduleTargetSchema>;
-export type ScheduleTargetKind = 'job' | 'batch';
+export type ScheduleTargetKind = 'job' | 'batch' | 'crawl';
 
 export const scheduleRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -79,7 +83,7 @@ export type ScheduleRequest = z.output<typeof scheduleRequestSchema>;
 
 /** The kind of run a target makes. */
 export function targetKind(target: ScheduleTarget): ScheduleTargetKind {
-  return target.job ? 'job' : 'batch';
+  return target.job ? 'job' : target.batch ? 'batch' : 'crawl';
 }
 
 /** The data of a fire job (template data of the scheduler; manual runs add their slot). */

@@ -138,6 +138,22 @@ describe('schedules across a fleet', () => {
     for (const path of paths) expect(hits(path)).toBe(1);
   });
 
+  it('a crawl target fires as a normal crawl', async () => {
+    const id = await s.create({
+      name: 'crawl', cron: '0 0 1 1 *',
+      target: { crawl: { url: s.site.url(SITE_HOST, '/page/6?sched=crawl'), limit: 3, maxDepth: 1, sitemap: 'skip', scrape: { extract: { h: 'h1' } } } },
+    });
+    const res = await s.edge.post(`/v1/schedules/${id}/run`, {});
+    const run = (await res.json()) as { runId: string; kind: string; statusUrl: string };
+    expect(run).toMatchObject({ kind: 'crawl', statusUrl: expect.stringContaining(`/v1/crawls/${run.runId}`) });
+    const crawl = await waitFor(async () => {
+      const view = (await (await s.edge.get(`/v1/crawls/${run.runId}`)).json()) as { status: string; completed: number };
+      return view.status === 'completed' ? view : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250, description: 'the crawl run to complete' });
+    expect(crawl.completed).toBe(3);
+    expect((await s.view(id)).runs).toEqual([expect.objectContaining({ runId: run.runId, kind: 'crawl', state: 'completed' })]);
+  });
+
   it('quarry schedule add, ls, run and rm drive the same routes', async () => {
     const env = s.cliEnv;
     const url = s.site.url(SITE_HOST, '/page/5?sched=cli');

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 const newPrefix = () => `{quarry-sched-${Math.random().toString(36).slice(2, 8)}}`;
 const tenant = { name: 'acme', tag: 'a1b2c3d4e5f6' };
-const runOptions = { backoffMs: 50, keepCompleted: { count: 100, age: 3600 }, keepFailed: { count: 100, age: 3600 } };
+const runOptions = { backoffMs: 50, keepCompleted: { count: 100, age: 3600 }, keepFailed: { count: 100, age: 3600 }, canonical: {}, crawlWindow: 5, crawlMaxDiscovered: 10_000 };
 const target = { job: { url: 'http://127.0.0.2/page/1', extract: { h: 'h1' } } };
 let counter = 0;
 const newId = () => `${tenant.tag}.sc-00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;

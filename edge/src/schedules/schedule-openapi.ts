@@ -21,14 +21,14 @@ const definition = {
 };
 const storedSchema = z.object({ ...definition, target: z.record(z.string(), z.unknown()), nextFireAt: z.string().nullable(), statusUrl: z.string() });
 const runSchema = z.object({
-  runId: z.string(), kind: z.enum(['job', 'batch']), scheduledFor: z.string().nullable(), firedAt: z.string().nullable(), manual: z.boolean(),
-  status: z.enum(['started', 'skipped']), state: z.string().describe('skipped, or the job\'s (completed, failed, running) or batch\'s (finished, running) state; unknown once retention removed it'),
+  runId: z.string(), kind: z.enum(['job', 'batch', 'crawl']), scheduledFor: z.string().nullable(), firedAt: z.string().nullable(), manual: z.boolean(),
+  status: z.enum(['started', 'skipped']), state: z.string().describe('skipped, or the job\'s (completed, failed, running), batch\'s (finished, running) or crawl\'s (running, completed, cancelled, failed) state; unknown once retention removed it'),
   statusUrl: z.string().nullable(),
 });
 const lastError = z.object({ message: z.string(), at: z.string().nullable() }).nullable();
 const counters = { createdAt: z.string().nullable(), updatedAt: z.string().nullable(), nextFireAt: z.string().nullable(), lastFireAt: z.string().nullable(), lastError, fired: z.number(), skipped: z.number() };
 const viewSchema = z.object({ ...definition, target: z.record(z.string(), z.unknown()), ...counters, runs: z.array(runSchema) });
-const listSchema = z.object({ schedules: z.array(z.object({ ...definition, kind: z.enum(['job', 'batch']), ...counters })) });
+const listSchema = z.object({ schedules: z.array(z.object({ ...definition, kind: z.enum(['job', 'batch', 'crawl']), ...counters })) });
 
 export function registerScheduleRoutes(app: OpenAPIHono<AppEnv>): void {
   const r = app.openAPIRegistry;
@@ -52,6 +52,6 @@ export function registerScheduleRoutes(app: OpenAPIHono<AppEnv>): void {
   r.registerPath(createRoute({
     method: 'post', path: '/v1/schedules/{id}/run', summary: 'Run a schedule now (whatever its overlap rule)', security: secured,
     request: { params: idParam },
-    responses: { 202: json('Queued: the run gets this id', z.object({ scheduleId: z.string(), runId: z.string(), kind: z.enum(['job', 'batch']), statusUrl: z.string() })), 404: problem('Unknown schedule'), ...common },
+    responses: { 202: json('Queued: the run gets this id', z.object({ scheduleId: z.string(), runId: z.string(), kind: z.enum(['job', 'batch', 'crawl']), statusUrl: z.string() })), 404: problem('Unknown schedule'), ...common },
   }));
 }

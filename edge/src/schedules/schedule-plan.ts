@@ -5,6 +5,7 @@
  * to addJobScheduler (same first fire time, same fire-job options), so the workers' BullMQ
  * carries the schedule on from the first fire job exactly as if a `Queue` had created it.
  */
+import type { CanonicalUrlOptions } from '../../../shared/canonical-url.ts';
 import { queueKeys } from '../../../shared/keys.ts';
 import { cronTimes } from '../../../shared/schedules/cron.ts';
 import { FIRE_JOB_NAME, SCHEDULE_QUEUE_NAME, scheduleIndexKey, scheduleKey } from '../../../shared/schedules/schedule-keys.ts';
@@ -29,8 +30,8 @@ export interface ScheduleRecordInput {
   request: ScheduleRequest;
   tenant: { name: string; tag: string };
   submittedBy: string;
-  /** What the runs' jobs get from the edge's configuration (backoff, retention). */
-  runOptions: JobOptionsConfig;
+  /** What the runs get from the edge's configuration (backoff, retention; a crawl's defaults). */
+  runOptions: JobOptionsConfig & { canonical: CanonicalUrlOptions; crawlWindow: number; crawlMaxDiscovered: number };
   now: number;
 }
 

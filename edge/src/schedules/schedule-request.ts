@@ -17,7 +17,7 @@ import { ValidationProblem } from '../problems/problems.ts';
 
 function checkBatchItems(request: ScheduleRequest): { ignoreRobots: boolean } {
   const batch = request.target.batch;
-  if (!batch) return { ignoreRobots: request.target.job?.ignoreRobots === true };
+  if (!batch) return { ignoreRobots: request.target.job?.ignoreRobots === true || request.target.crawl?.scrape.ignoreRobots === true };
   try {
     const { requests: items } = validateBatchItems(batch);
     return { ignoreRobots: items.some((item) => item.ignoreRobots === true) };

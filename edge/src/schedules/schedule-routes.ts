@@ -32,7 +32,11 @@ function accessibleScheduleId(c: Context<AppEnv>): string {
 async function store(c: Context<AppEnv>, config: EdgeConfig, id: string, request: ScheduleRequest, mode: 'create' | 'update'): Promise<UpsertOutcome> {
   const input = {
     id, request, tenant: c.get('tenant'), submittedBy: c.get('apiKeyId'), now: Date.now(),
-    runOptions: { backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed },
+    runOptions: {
+      backoffMs: config.backoffMs, keepCompleted: config.keepCompleted, keepFailed: config.keepFailed,
+      // A crawl run is created by a worker with the edge's crawl settings.
+      canonical: config.canonicalUrl, crawlWindow: config.crawl.window, crawlMaxDiscovered: config.crawl.maxDiscovered,
+    },
   };
   try {
     return await withBroker(() => upsertSchedule(upstashClient(config.broker), config.prefix, input, mode, config.maxSchedules));

@@ -135,5 +135,5 @@ export async function runScheduleNow(redis: Redis, prefix: string, id: string, n
   tx.eval(add.lua, add.keys.map(queue.key), [JSON.stringify(args), JSON.stringify(data), JSON.stringify({ ...FIRE_JOB_OPTIONS, jobId: fireJobId })]);
   const [kind] = (await tx.exec()) as [string | null, unknown];
   if (kind === null || kind === undefined) return null;
-  return { runId: scheduleRunId(id, slotKey), kind: kind === 'batch' ? 'batch' : 'job' };
+  return { runId: scheduleRunId(id, slotKey), kind: kind === 'batch' || kind === 'crawl' ? kind : 'job' };
 }

@@ -3,13 +3,14 @@
  * What the schedule routes answer: the definition as stored, the next fire time, the last runs
  * (with where to read each one) and the last error.
  */
-import type { ScheduleRequest } from '../../../shared/schedules/schedule-schema.ts';
+import { targetKind, type ScheduleRequest } from '../../../shared/schedules/schedule-schema.ts';
 import type { ScheduleSummaryRow, StoredRun, StoredSchedule } from './schedule-store.ts';
 
 const iso = (ms: string | number | null | undefined) => (ms === null || ms === undefined || ms === '' ? null : new Date(Number(ms)).toISOString());
 
 export function runUrl(base: string, kind: string, runId: string): string {
-  return new URL(`/v1/${kind === 'batch' ? 'batches' : 'jobs'}/${runId}`, base).toString();
+  const route = kind === 'batch' ? 'batches' : kind === 'crawl' ? 'crawls' : 'jobs';
+  return new URL(`/v1/${route}/${runId}`, base).toString();
 }
 
 function runView(run: StoredRun, base: string) {
@@ -21,7 +22,7 @@ function runView(run: StoredRun, base: string) {
     firedAt: iso(run.firedAt),
     manual: run.manual,
     status: run.status,
-    /** `skipped`, or the job's (completed, failed, running) or batch's (finished, running) state; `unknown` once retention removed it. */
+    /** `skipped`, or the job's (completed, failed, running), batch's (finished, running) or crawl's status; `unknown` once retention removed it. */
     state: run.state,
     statusUrl: run.status === 'skipped' ? null : runUrl(base, run.kind, run.runId),
   };
@@ -66,7 +67,7 @@ export function scheduleSummary(row: ScheduleSummaryRow) {
   const { target: _target, ...rest } = definitionView(row.id, def);
   return {
     ...rest,
-    kind: def.target.job ? 'job' : 'batch',
+    kind: targetKind(def.target),
     createdAt: iso(row.fields.createdAt),
     updatedAt: iso(row.fields.updatedAt),
     nextFireAt: def.enabled ? iso(row.nextFireAt) : null,

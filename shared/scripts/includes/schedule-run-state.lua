@@ -4,8 +4,12 @@
     job:   "completed" | "failed" (in those sets), "running" (waiting, delayed or active),
            "unknown" (removed by retention, or not added yet)
     batch: "finished" (every job completed, failed or cancelled), "running", "unknown"
+    crawl: the crawl's status ("running", "completed", "cancelled", "failed"), "unknown"
 ]]
 local function quarryRunState(kind, runId, scrapeBase, prefix)
+  if kind == 'crawl' then
+    return redis.call('HGET', prefix .. ':crawl:' .. runId, 'status') or 'unknown'
+  end
   if kind == 'batch' then
     local b = redis.call('HMGET', prefix .. ':batch:' .. runId, 'total', 'completed', 'failed', 'cancelled')
     if not b[1] then return 'unknown' end

@@ -1,6 +1,6 @@
 /**
  * @module worker/schedules/run-enqueue
- * Adds one run of a schedule as the normal job or batch its target describes, under ids made
+ * Adds one run of a schedule as the normal job, batch or crawl its target describes, under ids made
  * from the schedule and the slot (shared/schedules/schedule-schema.ts `scheduleRunId`): adding
  * a run again (its fire job ran twice) names the same jobs, which BullMQ stores once.
  *
@@ -13,19 +13,29 @@
  * job: idempotency keys and dedupe windows are refused on targets), written with HSETNX so a
  * repeated run does not reset counters. Cost: job run 1 add-job script; batch run 1 MULTI of
  * 5 HSETNX + EXPIRE, then BullMQ's addBulk (one script per item, pipelined in chunks of 1,000).
+ * A crawl run is created exactly as `POST /v1/crawls` creates one (shared/crawls/crawl-create.ts,
+ * the crawl-create script: record and seed job, or nothing when the crawl id exists): 1 EVALSHA.
  */
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BATCH_TTL_SECONDS, batchKey } from '../../../shared/batch-keys.ts';
+import type { CanonicalUrlOptions } from '../../../shared/canonical-url.ts';
+import { CRAWL_SCRIPTS, crawlRequestSchema, planCrawlCreate, type CrawlRequest } from '../../../shared/crawls/index.ts';
 import { domainKey } from '../../../shared/domain-key.ts';
 import { jobRequestSchema, type JobData, type JobRequest } from '../../../shared/job-schema.ts';
 import type { ScheduleRequest } from '../../../shared/schedules/schedule-schema.ts';
+import { runScript } from '../politeness/run-script.ts';
 import { InvalidScheduleError } from './schedule-errors.ts';
 
 export interface RunOptions {
   backoffMs: number;
   keepCompleted: { count: number; age: number };
   keepFailed: { count: number; age: number };
+  /** The edge's crawl settings (QUARRY_CANONICAL_*, QUARRY_CRAWL_WINDOW, QUARRY_CRAWL_MAX_DISCOVERED). */
+  canonical?: CanonicalUrlOptions;
+  crawlWindow?: number;
+  crawlMaxDiscovered?: number;
 }
 
 export interface RunContext {
@@ -46,6 +56,20 @@ function parseRequest(ctx: RunContext, value: unknown): JobRequest {
   return parsed.data;
 }
 
+/** BullMQ's stored options of a run's job, as the edge's buildJobOptions makes them. */
+function jobOptions(ctx: RunContext, request: JobRequest, jobId: string) {
+  const { runOptions } = ctx;
+  return {
+    attempts: request.attempts,
+    jobId,
+    backoff: { type: 'exponential', delay: runOptions.backoffMs, jitter: 0.5 },
+    removeOnComplete: runOptions.keepCompleted,
+    removeOnFail: runOptions.keepFailed,
+    ...(request.delayMs > 0 ? { delay: request.delayMs } : {}),
+    ...(request.priority > 0 ? { priority: request.priority } : {}),
+  };
+}
+
 function jobEntry(ctx: RunContext, request: JobRequest, jobId: string, batchId?: string) {
   const data: JobData & { scheduleId: string } = { request, acceptedAt: ctx.now, scheduleId: ctx.scheduleId };
   if (ctx.submittedBy) data.submittedBy = ctx.submittedBy;
@@ -56,20 +80,20 @@ function jobEntry(ctx: RunContext, request: JobRequest, jobId: string, batchId?:
   } catch {
     // a URL the pipeline refuses anyway: it never reserves a domain slot
   }
+  return { name: request.mode, data, opts: jobOptions(ctx, request, jobId) };
+}
+
+const CRAWL_CREATE = { ...CRAWL_SCRIPTS.create, sha: createHash('sha1').update(CRAWL_SCRIPTS.create.content).digest('hex') };
+
+async function createCrawlRun(broker: Redis, prefix: string, ctx: RunContext, request: CrawlRequest): Promise<void> {
   const { runOptions } = ctx;
-  return {
-    name: request.mode,
-    data,
-    opts: {
-      jobId,
-      attempts: request.attempts,
-      backoff: { type: 'exponential', delay: runOptions.backoffMs, jitter: 0.5 },
-      removeOnComplete: runOptions.keepCompleted,
-      removeOnFail: runOptions.keepFailed,
-      ...(request.delayMs > 0 ? { delay: request.delayMs } : {}),
-      ...(request.priority > 0 ? { priority: request.priority } : {}),
-    },
-  };
+  const plan = planCrawlCreate({
+    prefix, crawlId: ctx.runId, request, tenant: ctx.tenant ?? '', submittedBy: ctx.submittedBy ?? '',
+    canonical: runOptions.canonical ?? {}, defaultWindow: runOptions.crawlWindow ?? 50, maxDiscovered: runOptions.crawlMaxDiscovered ?? 2_000_000,
+    jobOptions: (jobRequest, jobId) => jobOptions(ctx, jobRequest, jobId),
+    now: ctx.now,
+  });
+  await runScript(broker, CRAWL_CREATE, plan.keys, plan.argv);
 }
 
 export async function enqueueRun(broker: Redis, scrape: Queue, prefix: string, ctx: RunContext): Promise<void> {
@@ -79,7 +103,13 @@ export async function enqueueRun(broker: Redis, scrape: Queue, prefix: string, c
     await scrape.add(entry.name, entry.data, entry.opts);
     return;
   }
-  if (!target.batch) throw new InvalidScheduleError(ctx.scheduleId, 'its target is neither a job nor a batch');
+  if (target.crawl) {
+    const parsed = crawlRequestSchema.safeParse(target.crawl);
+    if (!parsed.success) throw new InvalidScheduleError(ctx.scheduleId, parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+    await createCrawlRun(broker, prefix, ctx, parsed.data);
+    return;
+  }
+  if (!target.batch) throw new InvalidScheduleError(ctx.scheduleId, 'its target is neither a job, a batch nor a crawl');
   const { urls, defaults = {} } = target.batch;
   const requests = urls.map((url) => parseRequest(ctx, { ...defaults, url }));
   const record = batchKey(prefix, ctx.runId);
