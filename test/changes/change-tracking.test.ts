@@ -47,10 +47,20 @@ async function scrape(body: Record<string, unknown>): Promise<{ id: string; chan
   const res = await s.edge.post('/v1/jobs', body);
   expect(res.status, await res.clone().text()).toBe(202);
   const { id } = (await res.json()) as { id: string };
-  const job = await s.edge.waitForJob(id, 30_000);
-  expect(job.status, job.error).toBe('completed');
-  const result = job.result as unknown as { change: Change; httpStatus: number };
+  const result = await resultOf(id);
   return { id, change: result.change, httpStatus: result.httpStatus };
+}
+
+/**
+ * The job's result once it completed. GET /v1/jobs/:id reads the broker and the result store in
+ * parallel, so a view read as the job finishes can say "completed" without the result yet.
+ */
+async function resultOf(id: string): Promise<{ change: Change; httpStatus: number }> {
+  return waitFor(async () => {
+    const job = await s.edge.waitForJob(id, 30_000);
+    expect(job.status, job.error).toBe('completed');
+    return job.result as unknown as { change: Change; httpStatus: number } | undefined;
+  }, { timeoutMs: 30_000, description: `the result of ${id}` });
 }
 
 const product = (price: string, items: string[]) =>
@@ -100,6 +110,20 @@ describe('change tracking', () => {
     await waitFor(() => callbacks.some((c) => c.jobId === fourth.id), { timeoutMs: 20_000, description: 'the removed callback' });
     expect(callbacks.filter((c) => c.jobId.length > 0).map((c) => c.jobId).sort()).toEqual(expectedIds.sort());
     expect(callbacks.map((c) => c.change?.status).sort()).toEqual(['changed', 'new', 'removed']);
+  });
+
+  it('a schedule\'s runs track changes: new, same, changed', async () => {
+    const path = '/product/2';
+    pages.set(path, [200, product('5.00', ['a'])]);
+    const id = await s.create({ name: 'watch', cron: '0 0 1 1 *', target: { job: { url: `${base}${path}`, extract: { price: '.price' }, changeTracking: { mode: 'fields' } } } });
+    const runNow = async () => {
+      const { runId } = (await (await s.edge.post(`/v1/schedules/${id}/run`, {})).json()) as { runId: string };
+      return (await resultOf(runId)).change;
+    };
+    expect((await runNow()).status).toBe('new');
+    expect((await runNow()).status).toBe('same');
+    pages.set(path, [200, product('6.00', ['a'])]);
+    expect(await runNow()).toMatchObject({ status: 'changed', diff: { fields: { price: { previous: '5.00', current: '6.00' } } } });
   });
 
   it('refuses what cannot be tracked, naming the field', async () => {
