@@ -5,7 +5,7 @@
  * record the edge writes and the workers update:
  *
  *   <prefix>:sched:<id>          hash  def (the validated request, JSON), tenant, submittedBy,
- *                                      createdAt, updatedAt, enabled, overlap, kind, catchUp,
+ *                                      createdAt, updatedAt, definedAt, enabled, overlap, kind, catchUp,
  *                                      lastSlot, lastFireAt, activeRun, fired, skipped,
  *                                      lastError, lastErrorAt
  *   <prefix>:sched:<id>:runs     list  the last SCHEDULE_RUNS_KEPT runs, newest first (JSON)

@@ -142,6 +142,15 @@ describe('the fire processor', () => {
       const outcome = await fire(fireJob(id, later, catchUp ? { catchUp } : {}));
       expect(outcome.runs.filter((run) => run.status === 'started')).toHaveLength(catchUp ? MAX_CATCH_UP_SLOTS + 1 : 1);
     }
+    // Re-defined (PUT, e.g. re-enabled) 25 minutes into an outage: only the slots after that.
+    const id = newId();
+    const body = scheduleRequestSchema.parse({ name: 'n', everyMs: 60_000, catchUp: true, overlap: 'allow', target });
+    const slot = 1_800_000_000_000;
+    await edgeCreate(prefix, id, body);
+    await fire(fireJob(id, slot, { catchUp: true }));
+    await upsertSchedule(upstash, prefix, { id, request: body, tenant, submittedBy: 'key1', runOptions, now: slot + 25 * 60_000 + 1 }, 'update', 10);
+    const outcome = await fire(fireJob(id, slot + 30 * 60_000, { catchUp: true }));
+    expect(outcome.runs.filter((run) => run.status === 'started')).toHaveLength(5); // +26..+29 missed, +30 due
     await scrape.close();
   });
 });

@@ -67,6 +67,8 @@ export function planUpsert(input: ScheduleRecordInput, mode: 'create' | 'update'
     tenant: input.tenant.name,
     submittedBy: input.submittedBy,
     updatedAt: String(now),
+    // Catch-up never reaches back before the schedule was (re)defined: re-enabling is not an outage.
+    definedAt: String(now),
     enabled: request.enabled ? '1' : '0',
     overlap: request.overlap,
     catchUp: request.catchUp ? '1' : '0',

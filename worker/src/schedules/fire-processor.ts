@@ -11,7 +11,7 @@
  * ids, which BullMQ stores once.
  *
  * Redis cost per slot: one EVALSHA (claim), the run's adds (run-enqueue.ts), plus BullMQ's own
- * fire-job cycle (move to active, next-slot script, finish); `catchUp` schedules read two
+ * fire-job cycle (move to active, next-slot script, finish); `catchUp` schedules read three
  * fields first (HMGET). A failure writes `lastError` (one HSET) and lets BullMQ retry.
  */
 import type { Job, Queue } from 'bullmq';
@@ -61,9 +61,10 @@ export function createFireProcessor(options: FireProcessorOptions): (job: Job<Fi
     if (slot === undefined) throw new InvalidScheduleError(scheduleId, `fire job id "${job.id}" names no slot`);
     const slots = [{ slot, runId: scheduleRunId(scheduleId, slotKeyOf(slot)) }];
     if (!catchUp) return slots;
-    const [def, lastSlot] = await broker.hmget(scheduleKey(prefix, scheduleId), 'def', 'lastSlot');
+    const [def, lastSlot, definedAt] = await broker.hmget(scheduleKey(prefix, scheduleId), 'def', 'lastSlot', 'definedAt');
     if (!def) return slots;
-    const missed = missedSlots(JSON.parse(def) as ScheduleRequest, Number(lastSlot), slot);
+    // Slots missed since the last one claimed, never from before the schedule was (re)defined.
+    const missed = missedSlots(JSON.parse(def) as ScheduleRequest, Math.max(Number(lastSlot) || 0, Number(definedAt) || 0), slot);
     return [...missed.map((t) => ({ slot: t, runId: scheduleRunId(scheduleId, slotKeyOf(t)) })), ...slots];
   }
 
