@@ -46,6 +46,12 @@ export const scheduleTargetSchema = z.strictObject({
   refuseRunOwnedFields(target.job, ['job'], ctx);
   refuseRunOwnedFields(target.batch?.defaults, ['batch', 'defaults'], ctx);
   refuseRunOwnedFields(target.crawl, ['crawl'], ctx);
+  // A run's batch or crawl is made by a worker, which does not write exports for it.
+  for (const [kind, value] of [['batch', target.batch], ['crawl', target.crawl]] as const) {
+    if (value?.export !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [kind, 'export'], input: value.export, message: 'is not supported on a schedule\'s target: download each run\'s results with GET /v1/batches/:id/results or /v1/crawls/:id/pages?format=csv' });
+    }
+  }
 });
 export type ScheduleTarget = z.output<typeof scheduleTargetSchema>;
 export type ScheduleTargetKind = 'job' | 'batch' | 'crawl';

@@ -58,6 +58,7 @@ describe('POST /v1/schedules', () => {
       [{ name: 'x', everyMs: 3_600_000, target: { job: { ...job, idempotencyKey: 'k' } } }, 'target.job.idempotencyKey'],
       [{ name: 'x', everyMs: 3_600_000, target: { crawl: { url: 'https://example.com/', limit: 0 } } }, 'target.crawl.limit'],
       [{ name: 'x', everyMs: 3_600_000, target: { crawl: { url: 'https://example.com/', idempotencyKey: 'k' } } }, 'target.crawl.idempotencyKey'],
+      [{ name: 'x', everyMs: 3_600_000, target: { batch: { urls: ['https://example.com/'], export: { format: 'csv' } } } }, 'target.batch.export'],
       [{ name: 'x', everyMs: 3_600_000, target: { job, batch: { urls: ['https://example.com/'] } } }, 'target'],
       [{ name: 'x', everyMs: 3_600_000, cron: '* * * * *', target: { job } }, 'cron'],
       [{ name: 'x', cron: 'every day', target: { job } }, 'cron'],
