@@ -57,8 +57,12 @@ export const pageChangeSchema = z.object({
   status: z.enum(['new', 'same', 'changed', 'removed']),
   /** When the snapshot compared with was taken (ISO-8601), null for `new`. */
   previousAt: z.string().nullable(),
-  /** `changed` only: `{fields: {<name>: {previous, current, added?, removed?}}}`, the changed fields. */
-  diff: z.object({ fields: z.record(z.string(), z.unknown()) }).nullable(),
+  /**
+   * `changed` only: `fields` mode `{fields: {<name>: {previous, current, added?, removed?}}}` (the
+   * changed fields); `markdown` mode a unified diff (text), or null when the pages are too large
+   * to diff in time.
+   */
+  diff: z.union([z.string(), z.object({ fields: z.record(z.string(), z.unknown()) })]).nullable(),
 });
 export type PageChange = z.infer<typeof pageChangeSchema>;
 

@@ -1,8 +1,8 @@
 /**
  * Change tracking end to end (edge under wrangler dev, a worker process, redis-server): a local
- * page that changes between scrapes gives new → same → changed → removed with the right field
- * diffs, tags keep separate histories, and a `callbackOn: "change"` callback arrives exactly
- * for new, changed and removed.
+ * page that changes between scrapes gives new → same → changed → removed with the right diffs
+ * (fields, and markdown as a unified diff), tags keep separate histories, and a
+ * `callbackOn: "change"` callback arrives exactly for new, changed and removed.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,25 @@ describe('change tracking', () => {
     expect(callbacks.map((c) => c.change?.status).sort()).toEqual(['changed', 'new', 'removed']);
   });
 
+  it('markdown mode gives a unified diff of the page\'s markdown', async () => {
+    const path = '/doc/1';
+    const job = { url: `${base}${path}`, formats: ['markdown'], changeTracking: { mode: 'markdown' } };
+    pages.set(path, [200, '<html><body><h1>Guide</h1><p>Step one.</p><p>Step two.</p></body></html>']);
+    expect((await scrape(job)).change.status).toBe('new');
+    expect((await scrape(job)).change.status).toBe('same');
+    pages.set(path, [200, '<html><body><h1>Guide</h1><p>Step one.</p><p>Step three.</p></body></html>']);
+    const changed = await scrape(job);
+    expect(changed.change.status).toBe('changed');
+    const diff = changed.change.diff as string;
+    expect(diff).toMatch(/^--- previous\t/m);
+    expect(diff).toMatch(/^\+\+\+ current\t/m);
+    expect(diff).toMatch(/^-Step two\.$/m);
+    expect(diff).toMatch(/^\+Step three\.$/m);
+    expect(diff).not.toMatch(/^[-+]Step one\.$/m);
+    pages.delete(path);
+    expect((await scrape(job)).change.status).toBe('removed');
+  });
+
   it('a schedule\'s runs track changes: new, same, changed', async () => {
     const path = '/product/2';
     pages.set(path, [200, product('5.00', ['a'])]);
@@ -129,6 +148,7 @@ describe('change tracking', () => {
   it('refuses what cannot be tracked, naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ url: `${base}/x`, changeTracking: { mode: 'fields' } }, 'changeTracking.mode'],
+      [{ url: `${base}/x`, changeTracking: { mode: 'markdown' } }, 'changeTracking.mode'],
       [{ url: `${base}/x`, extract: { a: 'h1' }, callbackOn: 'change' }, 'callbackOn'],
       [{ url: `${base}/x`, extract: { a: 'h1' }, changeTracking: { mode: 'fields', tag: 'no spaces' } }, 'changeTracking.tag'],
     ];

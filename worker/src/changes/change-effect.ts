@@ -9,13 +9,13 @@
 import type { JobResult, PageChange } from '../../../shared/job-result.ts';
 import type { ChangeTracking } from '../../../shared/scrape-options/index.ts';
 import { defineEffect } from '../effects/define-effect.ts';
-import { diffFields } from './change-diff.ts';
+import { diffFields, diffMarkdown } from './change-diff.ts';
 import { snapshotKey, type Snapshot, type SnapshotStore } from './snapshot-store.ts';
 
 function snapshotOf(jobId: string, result: JobResult, tracking: ChangeTracking, gone: boolean): Snapshot {
   const base = { jobId, at: result.fetchedAt, mode: tracking.mode };
   if (gone) return { ...base, removed: true };
-  return { ...base, value: result.extract };
+  return { ...base, value: tracking.mode === 'fields' ? result.extract : (result.markdown ?? '') };
 }
 
 /** How `current` compares with `previous` (the snapshot it replaced). */
@@ -26,6 +26,11 @@ export function compareSnapshots(previous: Snapshot | null, current: Snapshot): 
   }
   // Never seen, seen with another mode, or back after a removal: new.
   if (!previous || previous.removed || previous.mode !== current.mode) return { status: 'new', previousAt: previous?.at ?? null, diff: null };
+  if (current.mode === 'markdown') {
+    const [before, after] = [String(previous.value ?? ''), String(current.value ?? '')];
+    if (before === after) return { status: 'same', previousAt: previous.at, diff: null };
+    return { status: 'changed', previousAt: previous.at, diff: diffMarkdown(before, after, previous.at, current.at) };
+  }
   const fields = diffFields((previous.value ?? {}) as Record<string, never>, (current.value ?? {}) as Record<string, never>);
   return Object.keys(fields).length === 0
     ? { status: 'same', previousAt: previous.at, diff: null }

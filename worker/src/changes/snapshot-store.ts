@@ -5,7 +5,7 @@
  *
  * Key: `<prefix>:snap:<first 32 hex of SHA-256(tenant, canonical URL, tag)>` (the URL may be
  * 2,048 characters; the digest keeps keys short and says nothing about the URL). Value: JSON
- * `{jobId, at, mode, value}` (`value` = the extract record) or a tombstone
+ * `{jobId, at, mode, value}` (`value` = the extract record or the markdown) or a tombstone
  * `{jobId, at, mode, removed: true}`.
  *
  * Redis cost per tracked scrape: one EVALSHA (shared/scripts/change-swap-2.lua: GET, then SET
@@ -22,8 +22,8 @@ export interface Snapshot {
   jobId: string;
   /** ISO-8601 fetch time. */
   at: string;
-  mode: 'fields';
-  /** The extract record; absent on a tombstone. */
+  mode: 'fields' | 'markdown';
+  /** The extract record (`fields`) or the markdown (`markdown`); absent on a tombstone. */
   value?: unknown;
   /** The page answered 404/410. */
   removed?: true;
