@@ -73,6 +73,12 @@ describe('POST /v1/schedules', () => {
       const problem = await res.json<Problem>();
       expect(problem.errors?.map((e) => e.path), JSON.stringify(body)).toContain(path);
     }
+    // Task jobs are not scheduled (yet): refused as a job target and as batch items.
+    for (const target of [{ job: { task: 'anything', input: {} } }, { batch: { urls: ['https://example.com/'], defaults: { task: 'anything', input: {} } } }]) {
+      const res = await create(edge, { name: 'x', everyMs: 3_600_000, target });
+      expect(res.status, JSON.stringify(target)).toBe(400);
+      expect((await res.json<Problem>()).errors?.every((e) => e.path.startsWith('target.'))).toBe(true);
+    }
     expect(await edge.keys()).toEqual([]);
   });
 

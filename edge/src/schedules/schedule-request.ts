@@ -18,13 +18,18 @@ import { ValidationProblem } from '../problems/problems.ts';
 function checkBatchItems(request: ScheduleRequest): { ignoreRobots: boolean } {
   const batch = request.target.batch;
   if (!batch) return { ignoreRobots: request.target.job?.ignoreRobots === true || request.target.crawl?.scrape.ignoreRobots === true };
+  let items: ReturnType<typeof validateBatchItems>['requests'];
   try {
-    const { requests: items } = validateBatchItems(batch);
-    return { ignoreRobots: items.some((item) => item.ignoreRobots === true) };
+    items = validateBatchItems(batch).requests;
   } catch (error) {
     if (!(error instanceof ValidationProblem)) throw error;
     throw new ValidationProblem(error.errors.map((e) => ({ path: e.path ? `target.batch.${e.path}` : 'target.batch', message: e.message })));
   }
+  // Task items (a `task` in defaults) are valid batch items, but a schedule's worker adds scrape jobs only.
+  if (items.some((item) => 'task' in item)) {
+    throw new ValidationProblem([{ path: 'target.batch.defaults.task', message: 'task jobs cannot be scheduled yet: schedule scrape jobs, batches or crawls' }]);
+  }
+  return { ignoreRobots: items.some((item) => 'ignoreRobots' in item && item.ignoreRobots === true) };
 }
 
 function intervalMs(request: ScheduleRequest, now: number): number {

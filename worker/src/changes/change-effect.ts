@@ -6,7 +6,7 @@
  * a run that found its result stored (`fromEarlierRun`) already has its change; a run that
  * swapped and died is compared with what its first run replaced (change-swap-2.lua).
  */
-import type { JobResult, PageChange } from '../../../shared/job-result.ts';
+import { isTaskResult, type JobResult, type PageChange } from '../../../shared/job-result.ts';
 import type { ChangeTracking } from '../../../shared/scrape-options/index.ts';
 import { defineEffect } from '../effects/define-effect.ts';
 import { diffFields, diffMarkdown } from './change-diff.ts';
@@ -45,7 +45,8 @@ export function changeEffect(store: SnapshotStore, prefix: string) {
     name: 'change',
     async completed({ jobId, data }, { result, fromEarlierRun }) {
       const tracking = data?.request?.changeTracking;
-      if (!tracking || fromEarlierRun || !data?.request?.url) return;
+      // Task jobs return their own values: nothing to track.
+      if (!tracking || fromEarlierRun || !data?.request?.url || isTaskResult(result)) return;
       const current = snapshotOf(jobId, result, tracking, isGoneResult(result));
       const previous = await store.swap(snapshotKey(prefix, data.tenant, data.request.url, tracking.tag), current);
       // The result effect runs next and stores the result with its change.

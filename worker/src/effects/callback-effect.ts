@@ -4,13 +4,14 @@
  * delivery is named by job, run and event (callbacks/callback-worker.ts), so a job that finishes
  * twice in one run is called back once, and a manual retry (run n+1) is called back again.
  */
-import type { JobResult } from '../../../shared/job-result.ts';
+import { isTaskResult, type StoredResult } from '../../../shared/job-result.ts';
 import type { CallbackQueue } from '../callbacks/callback-worker.ts';
 import { defineEffect, runOf } from './define-effect.ts';
 
 /** `callbackOn: "change"`: called back only for new, changed and removed pages. */
-function quietWithoutChange(callbackOn: string | undefined, result: JobResult): boolean {
-  return callbackOn === 'change' && !['new', 'changed', 'removed'].includes(result.change?.status ?? '');
+function quietWithoutChange(callbackOn: string | undefined, result: StoredResult): boolean {
+  const status = isTaskResult(result) ? undefined : result.change?.status;
+  return callbackOn === 'change' && !['new', 'changed', 'removed'].includes(status ?? '');
 }
 
 /** A failure reason longer than this is cut in the callback's body. */
