@@ -87,6 +87,9 @@ describe.skipIf(skipReason !== undefined)('worker image in containers', () => {
   });
 
   it('runs the worker and Chromium as uid 1000, Chromium without the worker secrets in its environment', () => {
+    // Chromium starts with a container's first browser job, and BullMQ may hand all four to one
+    // container: every Chromium found is checked, and at least one must exist.
+    let renderers = 0;
     for (const container of containers) {
       expect(s.engine.exec(['exec', container.name, 'id', '-u']).trim(), `${container.name}: id -u`).toBe('1000');
       const tree = processTree(container.pid());
@@ -94,7 +97,7 @@ describe.skipIf(skipReason !== undefined)('worker image in containers', () => {
       expect(node.length, `${container.name}: a node process`).toBe(1);
       expect(uidOf(node[0]!), `${container.name}: node's uid`).toBe(1000);
       const chromium = tree.filter((pid) => cmdline(pid)[0]?.includes('chrom'));
-      expect(chromium.length, `${container.name}: Chromium processes (it rendered browser jobs)`).toBeGreaterThan(0);
+      renderers += chromium.length;
       for (const pid of chromium) {
         expect(uidOf(pid), `${container.name}: Chromium pid ${pid} uid`).toBe(1000);
         const environ = safeRead(`/proc/${pid}/environ`);
@@ -105,6 +108,7 @@ describe.skipIf(skipReason !== undefined)('worker image in containers', () => {
       // The worker itself has them (the test would prove nothing otherwise).
       expect(safeRead(`/proc/${node[0]}/environ`)).toContain(SECRETS.QUARRY_CALLBACK_SECRET);
     }
+    expect(renderers, 'Chromium processes in the containers (they rendered browser jobs)').toBeGreaterThan(0);
   });
 
   it('runs Chromium with its sandbox where the kernel allows unprivileged user namespaces', (context) => {
