@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     if (options.dashboard) {
       const { password, user = 'admin', port = 0, readOnly = true } = { ...options.dashboard };
-      dashboard = await startDashboard({ redisUrl: brokerRedis.url, prefix, host: '127.0.0.1', port, user, password, readOnly });
+      dashboard = await startDashboard({ redisUrl: brokerRedis.url, resultRedisUrl: resultsRedis.url, prefix, host: '127.0.0.1', port, user, password, readOnly });
     }
     if (edge) {
       edgeServer = await startWranglerDev({

@@ -2,7 +2,8 @@
  * @module worker/dashboard/dashboard-app
  * The dashboard as a Hono app: bull-board's UI and JSON API over the given BullMQ queues, behind
  * HTTP Basic auth, with `/healthz` open for probes. Read-only mode is enforced here as well as in
- * bull-board: any method but GET/HEAD is refused before it reaches a handler.
+ * bull-board: any method but GET/HEAD is refused before it reaches a handler. Quarry's own views
+ * (views/) sit beside bull-board under `/quarry/`.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -13,6 +14,7 @@ import { Hono } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
+import { viewRoutes, type ViewSources } from './views/view-routes.ts';
 
 export interface DashboardAppOptions {
   /** BullMQ queues shown, in this order. */
@@ -25,10 +27,12 @@ export interface DashboardAppOptions {
   readOnly?: boolean;
   /** Board title in the UI. */
   title?: string;
+  /** Where Quarry's own views (`/quarry/domains`, `/quarry/runs`) read; without it they are not mounted. */
+  views?: ViewSources;
 }
 
 export function createDashboardApp(options: DashboardAppOptions): Hono {
-  const { queues, user, password, readOnly = true, title = 'Quarry queues' } = { ...options };
+  const { queues, user, password, readOnly = true, title = 'Quarry queues', views } = { ...options };
   const app = new Hono();
   app.get('/healthz', (c) => c.text('ok\n'));
   // Hono's own: credentials compared through SHA-256 digests in constant time.
@@ -43,6 +47,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       return c.json({ error: 'the dashboard is read-only (QUARRY_DASHBOARD_READ_ONLY=true)' }, 405, { Allow: 'GET, HEAD' });
     });
   }
+  // Before bull-board's routes, behind the same auth and read-only middleware.
+  if (views) app.route('/quarry', viewRoutes(views));
   const board = new HonoAdapter(serveStatic);
   board.setBasePath('/');
   createBullBoard({

@@ -1,6 +1,6 @@
 /**
  * @module worker/dashboard/dashboard-server
- * Runs the dashboard: one Redis connection, the scrape, callbacks and exports queues on it, the
+ * Runs the dashboard: one Redis connection (two with a separate result store), the scrape, callbacks and exports queues on it, the
  * Hono app on Node's HTTP server. Used by dashboard-main.ts, `npm start` and the tests.
  */
 import type { AddressInfo } from 'node:net';
@@ -34,7 +34,16 @@ export async function startDashboard(settings: DashboardSettings, options: Dashb
   const queues = [QUEUE_NAME, CALLBACK_QUEUE_NAME, EXPORT_QUEUE_NAME].map((name) => new Queue(name, { connection: redis, prefix, skipMetasUpdate: true }));
   // The connection logs an outage once; without a listener BullMQ would print every retry's error.
   for (const queue of queues) queue.on('error', () => undefined);
-  const app = createDashboardApp({ queues, user: settings.user, password: settings.password, readOnly: settings.readOnly });
+  // The result store only when it is another server: one connection fewer in the usual setup.
+  const results = settings.resultRedisUrl && settings.resultRedisUrl !== settings.redisUrl
+    ? createRedisConnection({ url: settings.resultRedisUrl, name: 'quarry-dashboard-results', maxRetriesPerRequest: 3, ...(logger ? { logger } : {}) })
+    : redis;
+  const closeAll = async () => {
+    await Promise.all(queues.map((queue) => queue.close()));
+    await closeRedis(redis);
+    if (results !== redis) await closeRedis(results);
+  };
+  const app = createDashboardApp({ queues, user: settings.user, password: settings.password, readOnly: settings.readOnly, views: { broker: redis, results, prefix } });
 
   let server: ServerType | undefined;
   try {
@@ -43,8 +52,7 @@ export async function startDashboard(settings: DashboardSettings, options: Dashb
       started.once('error', reject);
     });
   } catch (error) {
-    await Promise.all(queues.map((queue) => queue.close()));
-    await closeRedis(redis);
+    await closeAll();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -58,8 +66,7 @@ export async function startDashboard(settings: DashboardSettings, options: Dashb
         if ('closeAllConnections' in listening) listening.closeAllConnections();
         listening.close(() => resolve());
       });
-      await Promise.all(queues.map((queue) => queue.close()));
-      await closeRedis(redis);
+      await closeAll();
     },
   };
 }

@@ -11,6 +11,8 @@ export const MIN_PASSWORD_LENGTH = 12;
 export interface DashboardSettings {
   /** Broker Redis holding the queues. */
   redisUrl: string;
+  /** Result store Redis (robots.txt copies); the broker when unset. */
+  resultRedisUrl?: string;
   /** Queue key prefix, as the workers use it. */
   prefix: string;
   /** Listen port; 0 picks a free one. */
@@ -49,6 +51,7 @@ export function dashboardSettings(config: WorkerConfig): DashboardSettings {
   assertDashboardPassword(config.dashboardPassword);
   return {
     redisUrl: config.redisUrl,
+    resultRedisUrl: config.resultRedisUrl,
     prefix: config.prefix,
     port: config.dashboardPort,
     host: config.dashboardHost,
