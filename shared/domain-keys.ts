@@ -63,3 +63,16 @@ export function jobCooldownsKey(prefix: string, jobId: string): string {
   assertClusterSafePrefix(prefix);
   return `${prefix}:cooldowns:${jobId}`;
 }
+
+/** Failures kept per domain in `domainErrorsKey`'s list. */
+export const DOMAIN_ERRORS_KEPT = 10;
+
+/**
+ * List (newest first, at most `DOMAIN_ERRORS_KEPT`) of a domain's last final job failures, JSON
+ * `{at, jobId, url, reason}`, in the RESULT STORE (diagnostics: evictable): written by
+ * worker/src/effects/domain-errors-effect.ts, read by the dashboard's Domains view.
+ */
+export function domainErrorsKey(prefix: string, domain: string): string {
+  assertClusterSafePrefix(prefix);
+  return `${prefix}:domain:${assertDomainKey(domain)}:errors`;
+}

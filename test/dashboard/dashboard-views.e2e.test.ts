@@ -4,11 +4,13 @@
  * Domains and Batches and crawls, and check the numbers they show against the API's
  * (GET /v1/domains/:host, /v1/batches/:id, /v1/crawls/:id) for state made by real jobs: a batch
  * with one failing job, a crawl, a domain in cooldown after a 503 with Retry-After, a limit
- * override and a cached robots.txt. Read-only: no button or form on any view, none of bull-board's
+ * override, a cached robots.txt and the domain's last final failure (the only write the views
+ * added: one LPUSH + LTRIM per final failure, none per success). Read-only: no button or form on any view, none of bull-board's
  * job actions (which the same board shows with read-only off, so the check can fail).
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domainErrorsKey } from '../../shared/domain-keys.ts';
 import { findChromium } from '../../dev/local/system-deps.ts';
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { startDashboard, type DashboardServer } from '../../worker/src/dashboard/dashboard-server.ts';
@@ -91,8 +93,10 @@ describe('dashboard views in Chromium', () => {
       const [b, c, d] = await Promise.all([
         json<{ state: string }>(`/v1/batches/${batchId}`), json<{ status: string }>(`/v1/crawls/${crawlId}`), json<{ cooldownUntil: string | null }>(`/v1/domains/${coolDomain}`),
       ]);
-      return b.state === 'finished' && c.status !== 'running' && d.cooldownUntil !== null ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250, description: 'the batch and crawl to finish and the cooldown to start' });
+      // The failure's entry is the failed listener's last effect, after the batch counter.
+      const errors = await ws.results.llen(domainErrorsKey(ws.prefix, domain));
+      return b.state === 'finished' && c.status !== 'running' && d.cooldownUntil !== null && errors > 0 ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250, description: 'the batch and crawl to finish, the failure to be logged and the cooldown to start' });
   }, 90_000);
 
   it('Domains shows the limits, usage, cooldown and robots.txt the API reports', async () => {
@@ -109,11 +113,20 @@ describe('dashboard views in Chromium', () => {
     expect(api.robots.map((r) => r.outcome)).toEqual(['parsed']);
     expect(row.robots).toMatch(new RegExp(`^${api.robots[0]!.origin.replace(/\./g, '\\.')}: parsed \\(HTTP 200\\), / allowed, age \\d+ s$`));
 
+    // Last errors: the batch's one final failure, written once by the worker; the successes wrote nothing.
+    const stored = await ws.results.lrange(domainErrorsKey(ws.prefix, domain), 0, -1);
+    expect(stored.map((entry) => (JSON.parse(entry) as { jobId: string }).jobId)).toEqual([`${batchId}-2`]);
+    expect((await json<{ status: string }>(`/v1/jobs/${batchId}-2`)).status).toBe('failed');
+    const errorLinks = await page.$$eval(`tr[data-domain="${domain}"] .errors a`, (as) => as.map((a) => a.textContent));
+    expect(errorLinks).toEqual([`${batchId}-2`]);
+    expect(row.errors).toMatch(/404/);
+
     const cool = await json<{ cooldownUntil: string }>(`/v1/domains/${coolDomain}`);
     const coolRow = await cells(page, `tr[data-domain="${coolDomain}"]`);
     expect(coolRow.throttled).toBe('yes');
     expect(coolRow.cooldown).toBe(cool.cooldownUntil);
     expect(coolRow.limits).toBe('50/1 s; concurrency unlimited');
+    expect(coolRow.errors).toBe('—');
     await page.close();
   });
 

@@ -171,7 +171,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   });
   const effects = createWorkerEffects({
     resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes, crawls,
-    snapshots: createSnapshotStore(results, config.changeRetentionSeconds),
+    snapshots: createSnapshotStore(results, config.changeRetentionSeconds), errorLog: results,
     onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
   });
 

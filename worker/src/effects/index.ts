@@ -11,8 +11,10 @@
  * batch; one callback-queue add when it has a callbackUrl. Plus one GET on the result store
  * when the run starts (recall). A crawl's page adds its crawl effect
  * (worker/src/crawls/crawl-effect.ts: one EVALSHA on each store) and, at the start of a run,
- * one GETBIT on the broker before the recall (the GET only when that bit is set).
+ * one GETBIT on the broker before the recall (the GET only when that bit is set). A final
+ * failure adds one pipelined LPUSH + LTRIM on the result store (domain-errors-effect.ts).
  */
+import { domainErrorsEffect } from './domain-errors-effect.ts';
 import type { Redis } from 'ioredis';
 import type { WorkerArtifacts } from '../artifacts/index.ts';
 import type { CallbackQueue } from '../callbacks/callback-worker.ts';
@@ -46,10 +48,12 @@ export interface WorkerEffectsOptions {
   /** Enqueues a finished batch's export (worker/src/exports/); exports wait for the due sweep without it. */
   onExportDue?: (batchId: string) => Promise<void>;
   crawls?: CrawlEffects;
+  /** The result store's Redis: each domain's last final failures for the dashboard (domain-errors-effect.ts); none: not kept. */
+  errorLog?: Redis;
 }
 
 export function createWorkerEffects(options: WorkerEffectsOptions): JobEffects {
-  const { resultStore, broker, prefix, callbacks, artifacts = null, resultInlineMaxBytes = 128 * 1024, onExportDue, crawls, snapshots } = options;
+  const { resultStore, broker, prefix, callbacks, artifacts = null, resultInlineMaxBytes = 128 * 1024, onExportDue, crawls, snapshots, errorLog } = options;
   const result = resultEffect(resultStore);
   const stored = artifactsEffect({ artifacts, inlineMaxBytes: resultInlineMaxBytes });
   // The change effect first: it writes result.change, which the stored (or offloaded) result
@@ -57,7 +61,7 @@ export function createWorkerEffects(options: WorkerEffectsOptions): JobEffects {
   // after the result: a page's record and links go to its crawl once the result is stored, so a
   // crawl that completes has every page's result.
   const change = snapshots ? [changeEffect(snapshots, prefix)] : [];
-  const effects = [...change, stored, result, ...(crawls ? [crawls.effect] : []), batchEffect(broker, prefix, onExportDue), callbackEffect(callbacks)];
+  const effects = [...change, stored, result, ...(crawls ? [crawls.effect] : []), batchEffect(broker, prefix, onExportDue), callbackEffect(callbacks), ...(errorLog ? [domainErrorsEffect(errorLog, prefix)] : [])];
   return runEffects(effects, async (jobId, data) => (crawls && !(await crawls.mayRecall(data)) ? null : result.recall(jobId)));
 }
 

@@ -33,8 +33,8 @@ const failureList = (failures: FailedJob[]) =>
 
 export function domainsPage(rows: DomainRow[], truncated: boolean): Html {
   const body = html`<table id="domains"><thead><tr><th>Domain</th><th>Limits</th><th>Usage</th><th>Leases</th>
-<th>Throttled now</th><th>Cooldown until</th><th>robots.txt</th></tr></thead><tbody>
-${rows.map(({ domain, usage, throttled, robots }) => html`<tr data-domain="${domain}">
+<th>Throttled now</th><th>Cooldown until</th><th>robots.txt</th><th>Last errors</th></tr></thead><tbody>
+${rows.map(({ domain, usage, throttled, robots, errors }) => html`<tr data-domain="${domain}">
 <td>${domain}</td>
 <td class="limits">${usage.windows.map((w) => `${w.max}/${seconds(w.perMs)}`).join(', ') || 'none'}; concurrency ${usage.concurrency || 'unlimited'}${usage.overridden ? ' (override)' : ''}</td>
 <td class="usage">${usage.windows.map((w) => `${w.used}/${w.max}`).join(', ') || '—'}</td>
@@ -42,6 +42,7 @@ ${rows.map(({ domain, usage, throttled, robots }) => html`<tr data-domain="${dom
 <td class="throttled">${throttled ? html`<span class="yes">yes</span>` : 'no'}</td>
 <td class="cooldown">${iso(usage.cooldownUntil)}</td>
 <td class="robots">${robots.length === 0 ? 'not cached' : robots.map((r) => html`<div>${r.origin}: ${r.outcome} (HTTP ${r.status}), / ${r.rootAllowed === false ? 'disallowed' : 'allowed'}, age ${seconds(r.ageMs)}${r.truncated ? ', truncated' : ''}</div>`)}</td>
+<td class="errors">${errors.length === 0 ? '—' : html`<ul>${errors.map((e) => html`<li>${iso(e.at)} ${jobLink(e.jobId)}: ${e.reason}</li>`)}</ul>`}</td>
 </tr>`)}</tbody></table>`;
   return page('Domains', body, truncated ? ['The key scan hit its cap: not every domain is listed.'] : []);
 }

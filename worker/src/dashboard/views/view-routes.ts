@@ -3,7 +3,7 @@
  * Quarry's own dashboard views under `/quarry/`, mounted beside bull-board behind the same Basic
  * auth and read-only middleware (dashboard-app.ts). GET only. Cost per page view: Domains, a
  * bounded SCAN plus 4 commands per domain (HGETALL defaults and EVALSHA domain-usage on the
- * broker, 2 HGETALL robots on the result store); Batches and crawls, a bounded SCAN plus
+ * broker, 2 HGETALL robots and 1 LRANGE last errors on the result store: 5); Batches and crawls, a bounded SCAN plus
  * ZREVRANGE and a pipeline of HGET over at most 1000 failed jobs, and one pipeline of records.
  */
 import type { Redis } from 'ioredis';
