@@ -17,7 +17,27 @@ export type CrawlView = z.infer<typeof crawlViewSchema>;
 /** What the schedule routes answer (edge/src/schedules/schedule-view.ts). */
 export interface ScheduleStored { id: string; name: string; cron: string | null; timezone: string | null; everyMs: number | null; enabled: boolean; nextFireAt: string | null; statusUrl: string }
 export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch' | 'crawl'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
+/** `GET /v1/schedules/:id` (edge/src/schedules/schedule-view.ts). */
+export interface ScheduleView extends Omit<ScheduleSummary, 'kind'> { target: Record<string, unknown>; overlap: 'skip' | 'allow'; catchUp: boolean; runs: { runId: string; kind: string; firedAt: string | null; manual: boolean; status: string; state: string; statusUrl: string | null }[] }
 export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch' | 'crawl'; statusUrl: string }
+
+/** `GET /v1/jobs` (edge/src/jobs/list-jobs.ts). */
+export interface JobSummary { id: string; mode: string | null; url: string | null; error: string | null; finishedAt: string | null; attemptsMade: number }
+export interface JobPage { status: string; total: number | null; jobs: JobSummary[]; nextCursor: string | null }
+/** `DELETE /v1/jobs/:id` and `POST /v1/jobs/:id/retry`. */
+export interface JobActionAnswer { id: string; status: string; previous: string }
+/** `GET /v1/domains/:host` (edge/src/domains/domain-state.ts). */
+export interface DomainView {
+  domain: string;
+  override: Record<string, unknown> | null;
+  defaults: { rates: { max: number; perMs: number }[]; concurrency: number; published: boolean };
+  effective: { rates: { max: number; perMs: number }[]; concurrency: number };
+  usage: { windows: { max: number; perMs: number; used: number }[]; activeLeases: number; reservedAhead: number; nextSlotAt: string; holdMs: number };
+  cooldownUntil: string | null;
+  robots: { origin: string; outcome: string | null; status: number; fetchedAt: string | null }[];
+}
+/** `POST /v1/map` (worker/src/crawls/map-job.ts). */
+export interface MapAnswer { url: string; count: number; links: string[]; notes: string[]; [field: string]: unknown }
 
 /** The server caps a long poll at 60 s; longer waits are several polls. */
 export const MAX_WAIT_SECONDS = 60;
@@ -152,6 +172,89 @@ export class QuarryClient {
 
   runSchedule(id: string): Promise<ScheduleRunQueued> {
     return this.#request('POST', `/v1/schedules/${encodeURIComponent(id)}/run`);
+  }
+
+  /** `GET /v1/jobs?status=&limit=&cursor=`: one page of jobs in a state (`total` is null for a tenant key). */
+  listJobs(status: string, limit: number, cursor?: string): Promise<JobPage> {
+    const query = new URLSearchParams({ status, limit: String(limit), ...(cursor ? { cursor } : {}) });
+    return this.#request('GET', `/v1/jobs?${query}`);
+  }
+
+  /** `DELETE /v1/jobs/:id`: only a job that has not started (409 otherwise). */
+  cancelJob(jobId: string): Promise<JobActionAnswer> {
+    return this.#request('DELETE', `/v1/jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  /** `POST /v1/jobs/:id/retry`: only a failed job (409 otherwise). */
+  retryJob(jobId: string): Promise<JobActionAnswer> {
+    return this.#request('POST', `/v1/jobs/${encodeURIComponent(jobId)}/retry`);
+  }
+
+  /** `GET /v1/domains/:host`: limits, usage, cooldown and robots.txt copies. */
+  getDomain(host: string): Promise<DomainView> {
+    return this.#request('GET', `/v1/domains/${encodeURIComponent(host)}`);
+  }
+
+  /** `PUT /v1/domains/:host/limits` (admin scope). */
+  putDomainLimits(host: string, limits: unknown): Promise<{ domain: string; limits: unknown }> {
+    return this.#request('PUT', `/v1/domains/${encodeURIComponent(host)}/limits`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(limits) });
+  }
+
+  /** `DELETE /v1/domains/:host/limits`: back to the fleet defaults (admin scope). */
+  deleteDomainLimits(host: string): Promise<{ domain: string; limits: null }> {
+    return this.#request('DELETE', `/v1/domains/${encodeURIComponent(host)}/limits`);
+  }
+
+  /** `POST /v1/map`: the server waits up to 30 s for a worker, so the timeout allows that. */
+  map(body: unknown): Promise<MapAnswer> {
+    return this.#request('POST', '/v1/map', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 30_000);
+  }
+
+  /** `GET /v1/schedules/:id`: the definition (with its target), the next fire time and the last runs. */
+  getSchedule(id: string): Promise<ScheduleView> {
+    return this.#request('GET', `/v1/schedules/${encodeURIComponent(id)}`);
+  }
+
+  /** `PUT /v1/schedules/:id`: the whole definition replaces the stored one. */
+  putSchedule(id: string, body: unknown): Promise<ScheduleStored> {
+    return this.#request('PUT', `/v1/schedules/${encodeURIComponent(id)}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }
+
+  /**
+   * `GET /v1/jobs/:id/events` (Server-Sent Events): yields each event until the server closes
+   * the stream (after the job's final event, or its 5-minute limit).
+   */
+  async *jobEvents(jobId: string, signal?: AbortSignal): AsyncGenerator<{ event: string; data: string }> {
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.endpoint}/v1/jobs/${encodeURIComponent(jobId)}/events`, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#apiKey}` },
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      throw new NetworkError(this.endpoint, error);
+    }
+    if (!response.ok || !response.body) throw problemFrom(response, await response.text());
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    let buffered = '';
+    let event = 'message';
+    let data: string[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      buffered += decoder.decode(read.value, { stream: true });
+      const lines = buffered.split(/\r\n|\r|\n/);
+      buffered = lines.pop()!;
+      // The SSE line format (WHATWG HTML §9.2.6), the fields the edge sends: event, data; a blank line dispatches.
+      for (const line of lines) {
+        if (line === '') {
+          if (data.length > 0) yield { event, data: data.join('\n') };
+          event = 'message';
+          data = [];
+        } else if (line.startsWith('event:')) event = line.slice(6).trimStart();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+    }
+    if (data.length > 0) yield { event, data: data.join('\n') };
   }
 
   async #request<T>(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}, waitMs = 0): Promise<T> {

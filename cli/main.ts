@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
  * @module cli/main
- * The `quarry` command: enqueue URL files as batches, scrape one URL, follow jobs and batches,
- * download a batch's results. `runCli`
+ * The `quarry` command: one subcommand per API route (all but the third-party webhook
+ * /v1/hooks/{name}); `--json` makes every one print JSON instead of tables. `runCli`
  * runs it in-process (tests pass captured streams); run directly, it sets the exit code.
  */
 import { Command, CommanderError } from 'commander';
 import { registerBatch } from './commands/batch.ts';
 import { registerCrawl } from './commands/crawl.ts';
+import { registerDomain } from './commands/domain.ts';
 import { registerEnqueue } from './commands/enqueue.ts';
+import { registerJob } from './commands/job.ts';
+import { registerMap } from './commands/map.ts';
 import { registerResults } from './commands/results.ts';
 import { registerScrape } from './commands/scrape.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStatus } from './commands/status.ts';
+import { registerTask } from './commands/task.ts';
 import { DEFAULT_ENDPOINT } from './config.ts';
 import { createContext } from './context.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -42,13 +46,26 @@ Examples:
   quarry crawl https://docs.example.com/ --limit 500 --depth 3 --wait
   quarry crawl pages 3f2a…c-5b0c… --jsonl > pages.jsonl
   quarry schedule add https://shop.example/p/1 --every 1h --extract price=.price
-  quarry schedule ls`;
+  quarry schedule ls
+  quarry schedule disable sc-… && quarry schedule show sc-…
+  quarry job ls --status failed --limit 20
+  quarry job retry 3f0c9a52-…
+  quarry job events 3f0c9a52-… --json
+  quarry domain show example.com
+  quarry domain limits example.com --rate 5/1s --rate 100/1m --concurrency 2
+  quarry map https://docs.example.com/ --limit 200 | quarry enqueue -
+  quarry task product --input '{"url":"https://shop.example/p/1"}' --wait 60
+  quarry --json job ls --status waiting | jq -r '.jobs[].id'
+
+Not a CLI route: POST /v1/hooks/{name} is a webhook for third parties, authenticated by the
+sender's signature (GitHub or Quarry scheme) rather than an API key, so no command sends it.`;
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('quarry')
     .description('Submit scrape jobs to a Quarry edge API and follow their progress.')
     .option('--endpoint <url>', `API base URL (env QUARRY_URL, default ${DEFAULT_ENDPOINT})`)
     .option('--api-key <key>', 'API key (env QUARRY_API_KEY)')
+    .option('--json', 'machine-readable output: one JSON document (JSON Lines for streams) instead of tables')
     // Settings here are inherited by the subcommands created below.
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .exitOverride()
@@ -62,6 +79,14 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerResults(program, ctx);
   registerCrawl(program, ctx);
   registerSchedule(program, ctx);
+  registerJob(program, ctx);
+  registerDomain(program, ctx);
+  registerMap(program, ctx);
+  registerTask(program, ctx);
+  // The global --json (given before or after the subcommand) reaches every action as options.json.
+  program.hook('preAction', (root, action) => {
+    if (root.opts<{ json?: boolean }>().json) action.setOptionValue('json', true);
+  });
   return program;
 }
 
