@@ -135,8 +135,9 @@ export function registerCrawl(program: Command, ctx: CommandContext): void {
   crawl
     .command('cancel <id>')
     .description('stop a crawl: pages not started are removed, running ones finish')
-    .action(async (id: string, _options: unknown, command: Command) => {
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
       const outcome = await ctx.client(command).cancelCrawl(id);
+      if (options.json) return writeJson(ctx.io, outcome);
       ctx.io.stdout.write(`crawl ${id}: cancelled (${outcome.removed} queued pages removed, ${outcome.running} still running)\n`);
     });
 }

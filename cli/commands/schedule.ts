@@ -132,9 +132,11 @@ export function registerSchedule(program: Command, ctx: CommandContext): void {
     .command('rm')
     .description('delete a schedule (runs already started finish)')
     .argument('<id>', 'schedule id')
-    .action(async (id: string, _options: unknown, command: Command) => {
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await ctx.client(command).deleteSchedule(id);
-      ctx.io.stdout.write(`schedule ${id}: deleted\n`);
+      // The API answers 204 without a body: --json prints what happened instead.
+      if (options.json) writeJson(ctx.io, { id, deleted: true });
+      else ctx.io.stdout.write(`schedule ${id}: deleted\n`);
       ctx.setExitCode(EXIT.ok);
     });
   schedule

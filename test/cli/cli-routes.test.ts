@@ -134,6 +134,13 @@ describe('quarry route commands against a local stack', () => {
     expect((await run(['schedule', 'enable', added.id], { env })).stdout).toMatch(new RegExp(`^schedule ${added.id}: enabled, next run \\d{4}-`));
     const shown = await run(['schedule', 'show', added.id], { env });
     expect(shown.stdout).toContain('enabled   yes\n');
-    await run(['schedule', 'rm', added.id], { env });
+    expect(json((await run(['--json', 'schedule', 'rm', added.id], { env })).stdout)).toEqual({ id: added.id, deleted: true });
+  });
+
+  it('crawl cancel prints the API\'s answer with --json', async () => {
+    const started = json<{ id: string }>((await run(['--json', 'crawl', site.url('127.0.0.2', '/page/4'), '--limit', '3'], { env })).stdout);
+    const cancelled = await run(['crawl', 'cancel', started.id, '--json'], { env });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(json(cancelled.stdout)).toMatchObject({ id: started.id, status: 'cancelled', removed: expect.any(Number), running: expect.any(Number) });
   });
 });
