@@ -35,8 +35,12 @@ import { jobsRoutes } from './jobs/job-routes.ts';
 
 const OPENAPI_INFO = {
   openapi: '3.1.0',
-  info: { title: 'Quarry', version: '0.1.0', description: 'Distributed web-scraping task queue: enqueue scrape jobs, read their state and results.' },
+  info: { title: 'Quarry', version: '0.1.0', description: 'Distributed web-scraping task queue: enqueue scrape jobs, read their state and results.', license: { name: 'MIT', identifier: 'MIT' } },
 };
+
+/** The document names the deployment that serves it as its server, so the reference at /docs sends its "try it" requests there. */
+export const openApiDocument = (app: OpenAPIHono<AppEnv>, requestUrl: string) =>
+  app.getOpenAPI31Document({ ...OPENAPI_INFO, servers: [{ url: new URL(requestUrl).origin, description: 'This deployment' }] });
 
 /** Batches and hook deliveries are bigger than single jobs; each gets its own limit. */
 const sizedBodyLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
@@ -76,8 +80,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/domains', domainsRoutes);
 
   registerRoutes(app);
-  app.get('/openapi.json', (c) => c.json(app.getOpenAPI31Document(OPENAPI_INFO)));
-  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as never)));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app, c.req.url)));
+  app.get('/docs', (c) => c.html(renderDocsPage(openApiDocument(app, c.req.url) as never)));
 
   app.notFound((c) => new NotFoundProblem(`No route ${c.req.method} ${new URL(c.req.url).pathname}: see /docs for the API.`).toResponse());
   app.onError((error) => {

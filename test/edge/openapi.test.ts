@@ -1,9 +1,14 @@
 /**
- * The OpenAPI document describes every route the app serves.
+ * The OpenAPI document describes every route the app serves, with a stable operationId each,
+ * `security: []` on the public routes, the serving deployment as its server, and a schema and
+ * an example for every body. (Redocly and swagger-parser run on it in test/contract/openapi-lint.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../edge/src/app.ts';
+import { bodiesMissingSchemaOrExample, operations, type OpenApiDoc } from '../support/openapi-doc.ts';
 import { edgeHarness } from './edge-harness.ts';
+
+const PUBLIC = ['GET /healthz', 'GET /readyz', 'POST /v1/hooks/{name}'];
 
 describe('OpenAPI', () => {
   it('lists every served route, and serves a docs page', async () => {
@@ -18,5 +23,20 @@ describe('OpenAPI', () => {
     for (const route of served) expect(documented, `${route} is not in /openapi.json`).toContain(route);
     const docs = await edge.request('GET', '/docs', { auth: null });
     expect(await docs.text()).toContain('/v1/batches');
+  });
+
+  it('names each operation once, marks the public routes, names its server and has an example for every body', async () => {
+    const doc = await (await edgeHarness().request('GET', '/openapi.json', { auth: null })).json<OpenApiDoc>();
+    const ops = operations(doc);
+    for (const { route, op } of ops) {
+      expect(op.operationId, `${route} has no operationId`).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(op.security, `${route} declares no security`).toEqual(PUBLIC.includes(route) ? [] : [{ bearer: [] }]);
+    }
+    expect(new Set(ops.map(({ op }) => op.operationId)).size).toBe(ops.length);
+    // Stable names: clients generated from the document call these.
+    const ids = Object.fromEntries(ops.map(({ route, op }) => [route, op.operationId]));
+    expect(ids).toMatchObject({ 'POST /v1/jobs': 'createJob', 'GET /v1/jobs/{id}': 'getJob', 'POST /v1/batches': 'createBatch', 'GET /v1/crawls/{id}/pages': 'listCrawlPages', 'GET /healthz': 'getHealth' });
+    expect(doc.servers?.[0]?.url).toMatch(/^https?:\/\/[^/]+$/);
+    expect(bodiesMissingSchemaOrExample(doc)).toEqual([]);
   });
 });
