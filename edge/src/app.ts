@@ -18,7 +18,7 @@ import { loadEdgeConfig } from './config.ts';
 import { apiKeyAuth } from './middleware/api-key-auth.ts';
 import { quota } from './middleware/quota.ts';
 import { requireScope } from './middleware/require-scope.ts';
-import { renderDocsPage } from './openapi/docs-page.ts';
+import { docsPage } from './openapi/docs-page.ts';
 import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
@@ -81,7 +81,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   registerRoutes(app);
   app.get('/openapi.json', (c) => c.json(openApiDocument(app, c.req.url)));
-  app.get('/docs', (c) => c.html(renderDocsPage(openApiDocument(app, c.req.url) as never)));
+  app.get('/docs', docsPage());
 
   app.notFound((c) => new NotFoundProblem(`No route ${c.req.method} ${new URL(c.req.url).pathname}: see /docs for the API.`).toResponse());
   app.onError((error) => {
