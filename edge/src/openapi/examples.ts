@@ -18,8 +18,9 @@ export const jobRequestExample = {
 
 export const domainLimitsExample = { rates: [{ max: 2, perMs: 1000 }, { max: 60, perMs: 60_000 }], concurrency: 4 };
 
-export const jobEventsExample = 'event: status\ndata: {"status":"active"}\n\nevent: progress\ndata: 50\n\n'
-  + 'event: completed\ndata: {"id":"3f2a9c0b1d4e.j-8d1e2f","status":"completed","result":{"httpStatus":200,"title":"Product 1"}}\n\n';
+export const jobEventsExample = 'event: status\ndata: {"id":"3f2a9c0b1d4e.j-8d1e2f","status":"active","attempts":{"made":0,"started":1,"max":3}}\n\n'
+  + 'event: progress\ndata: {"id":"3f2a9c0b1d4e.j-8d1e2f","progress":50}\n\n'
+  + 'event: completed\ndata: {"id":"3f2a9c0b1d4e.j-8d1e2f","status":"completed","attempts":{"made":0,"started":1,"max":3},"progress":100,"result":{"httpStatus":200,"title":"Product 1"}}\n\n';
 
 const rate = z.object({ max: z.number(), perMs: z.number() });
 const time = z.string().nullable();

@@ -15,7 +15,7 @@ export const problemSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 }).meta({
   id: 'Problem',
-  example: { type: 'urn:quarry:problem:validation', title: 'Invalid request', status: 400, detail: 'url: Invalid URL. Send an absolute http(s) URL.', errors: [{ path: 'url', message: 'Invalid URL' }] },
+  example: { type: 'urn:quarry:problem:validation', title: 'Invalid request', status: 400, detail: 'Fix the request body: url: Invalid URL.', errors: [{ path: 'url', message: 'Invalid URL' }] },
 });
 
 export const jobAcceptedSchema = z.object({
