@@ -20,12 +20,20 @@ export class QuarryProblemError extends Error {
   }
 }
 
-/** A problem from any error answer; a proxy's HTML or text error page still gives status and text. */
+/**
+ * A problem from any error answer: the body's own fields when it is a JSON object, else the status
+ * line (a proxy's HTML error page says nothing a caller can act on).
+ */
 export function problemOf(response: Response, body: unknown): Problem {
-  if (body && typeof body === 'object' && typeof (body as Problem).type === 'string' && typeof (body as Problem).status === 'number') return body as Problem;
-  const text = typeof body === 'string' ? body.trim().slice(0, 500) : '';
-  const title = `HTTP ${response.status} ${response.statusText}`.trim();
-  return { type: 'about:blank', title, status: response.status, detail: text || title };
+  const fields = body !== null && typeof body === 'object' ? (body as Partial<Problem>) : {};
+  const title = typeof fields.title === 'string' ? fields.title : `HTTP ${response.status} ${response.statusText}`.trim();
+  return {
+    ...fields,
+    type: typeof fields.type === 'string' ? fields.type : 'about:blank',
+    title,
+    status: response.status,
+    detail: typeof fields.detail === 'string' ? fields.detail : title,
+  };
 }
 
 interface Answer<T> { data?: T; error?: unknown; response: Response }
