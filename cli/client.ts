@@ -13,6 +13,10 @@ export type BatchView = Schemas['BatchView'];
 export type JobView = Schemas['JobView'];
 export type JobAccepted = Schemas['JobAccepted'];
 export type CrawlView = Schemas['CrawlView'];
+/** What the schedule routes answer (edge/src/schedules/schedule-view.ts). */
+export interface ScheduleStored { id: string; name: string; cron: string | null; timezone: string | null; everyMs: number | null; enabled: boolean; nextFireAt: string | null; statusUrl: string }
+export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch' | 'crawl'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
+export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch' | 'crawl'; statusUrl: string }
 export { MAX_WAIT_SECONDS };
 
 /** Time allowed for an answer on top of any long-poll wait. */
@@ -135,6 +139,23 @@ export class QuarryClient {
       for (const line of complete) if (line) yield line;
     }
     if (buffered.trim()) yield buffered;
+  }
+
+  /** `POST /v1/schedules` (schedule-schema.ts body); answers the stored schedule with its first fire time. */
+  createSchedule(body: unknown): Promise<ScheduleStored> {
+    return this.#call(() => this.api.POST('/v1/schedules', { body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
+  }
+
+  listSchedules(): Promise<{ schedules: ScheduleSummary[] }> {
+    return this.#call(() => this.api.GET('/v1/schedules', { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
+  }
+
+  async deleteSchedule(id: string): Promise<void> {
+    await this.#call(() => this.api.DELETE('/v1/schedules/{id}', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
+  }
+
+  runSchedule(id: string): Promise<ScheduleRunQueued> {
+    return this.#call(() => this.api.POST('/v1/schedules/{id}/run', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   /** One API call: its data, or the CLI's error for the problem (or for no answer at all). */

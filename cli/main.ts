@@ -11,6 +11,7 @@ import { registerCrawl } from './commands/crawl.ts';
 import { registerEnqueue } from './commands/enqueue.ts';
 import { registerResults } from './commands/results.ts';
 import { registerScrape } from './commands/scrape.ts';
+import { registerSchedule } from './commands/schedule.ts';
 import { registerStatus } from './commands/status.ts';
 import { DEFAULT_ENDPOINT } from './config.ts';
 import { createContext } from './context.ts';
@@ -39,7 +40,9 @@ Examples:
   quarry scrape https://example.com --format screenshot --full-page --save shots/
   quarry results b-2b7e… --format csv > results.csv
   quarry crawl https://docs.example.com/ --limit 500 --depth 3 --wait
-  quarry crawl pages 3f2a…c-5b0c… --jsonl > pages.jsonl`;
+  quarry crawl pages 3f2a…c-5b0c… --jsonl > pages.jsonl
+  quarry schedule add https://shop.example/p/1 --every 1h --extract price=.price
+  quarry schedule ls`;
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('quarry')
@@ -58,6 +61,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   registerScrape(program, ctx);
   registerResults(program, ctx);
   registerCrawl(program, ctx);
+  registerSchedule(program, ctx);
   return program;
 }
 

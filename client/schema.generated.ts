@@ -288,6 +288,1413 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's schedules */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every schedule of the tenant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            schedules: {
+                                catchUp: boolean;
+                                createdAt: string | null;
+                                cron: string | null;
+                                enabled: boolean;
+                                everyMs: number | null;
+                                fired: number;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "job" | "batch" | "crawl";
+                                lastError: {
+                                    at: string | null;
+                                    message: string;
+                                } | null;
+                                lastFireAt: string | null;
+                                name: string;
+                                nextFireAt: string | null;
+                                /** @enum {string} */
+                                overlap: "skip" | "allow";
+                                skipped: number;
+                                timezone: string | null;
+                                updatedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the detail names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Broker unreachable: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a recurring job or batch (cron or everyMs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        catchUp?: boolean;
+                        cron?: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        everyMs?: number;
+                        name: string;
+                        /**
+                         * @default skip
+                         * @enum {string}
+                         */
+                        overlap?: "skip" | "allow";
+                        target: {
+                            batch?: {
+                                defaults?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Written by the workers once every job finished (shared/exports/export-target.ts) */
+                                export?: {
+                                    /**
+                                     * @default jsonl
+                                     * @enum {string}
+                                     */
+                                    format?: "jsonl" | "csv";
+                                    url?: string;
+                                };
+                                urls: string[];
+                            };
+                            crawl?: {
+                                /** @default false */
+                                allowExternalLinks?: boolean;
+                                /** @default false */
+                                allowSubdomains?: boolean;
+                                /** @default 3 */
+                                attempts?: number;
+                                callbackUrl?: string;
+                                events?: ("crawl.started" | "crawl.page" | "crawl.completed" | "crawl.failed")[];
+                                excludePaths?: string[];
+                                export?: {
+                                    /**
+                                     * @default jsonl
+                                     * @enum {string}
+                                     */
+                                    format?: "jsonl" | "csv";
+                                    url?: string;
+                                };
+                                idempotencyKey?: string;
+                                /** @default false */
+                                ignoreQueryParameters?: boolean;
+                                includePaths?: string[];
+                                /** @default 1000 */
+                                limit?: number;
+                                maxConcurrency?: number;
+                                /** @default 10 */
+                                maxDepth?: number;
+                                /** @default {} */
+                                scrape?: {
+                                    /**
+                                     * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                                     * @example [
+                                     *       {
+                                     *         "type": "click",
+                                     *         "selector": "#load-more"
+                                     *       },
+                                     *       {
+                                     *         "type": "wait",
+                                     *         "selector": ".item:nth-child(20)"
+                                     *       },
+                                     *       {
+                                     *         "type": "screenshot"
+                                     *       }
+                                     *     ]
+                                     */
+                                    actions?: ({
+                                        /** @description Pause this long; with selector: wait at most this long for it */
+                                        milliseconds?: number;
+                                        /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                        selector?: string;
+                                        /** @enum {string} */
+                                        type: "wait";
+                                    } | {
+                                        /** @description Click every match, not just the first */
+                                        all?: boolean;
+                                        selector: string;
+                                        /** @enum {string} */
+                                        type: "click";
+                                    } | {
+                                        /** @description Focus (click) this element first; else type into the focused one */
+                                        selector?: string;
+                                        text: string;
+                                        /** @enum {string} */
+                                        type: "write";
+                                    } | {
+                                        /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                        key: string;
+                                        /** @enum {string} */
+                                        type: "press";
+                                    } | {
+                                        /**
+                                         * @default down
+                                         * @enum {string}
+                                         */
+                                        direction?: "up" | "down";
+                                        /** @description Scroll this element (else the page) by one screen */
+                                        selector?: string;
+                                        /** @enum {string} */
+                                        type: "scroll";
+                                    } | {
+                                        fullPage?: boolean;
+                                        /** @enum {string} */
+                                        type: "screenshot";
+                                    } | {
+                                        /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                        script: string;
+                                        /** @enum {string} */
+                                        type: "executeJavascript";
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "scrape";
+                                    })[];
+                                    /**
+                                     * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                                     * @example [
+                                     *       "image",
+                                     *       "font"
+                                     *     ]
+                                     */
+                                    blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                                    /**
+                                     * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                                     * @example {
+                                     *       "json": {
+                                     *         "query": "shoes",
+                                     *         "page": 2
+                                     *       }
+                                     *     }
+                                     */
+                                    body?: string | {
+                                        /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                        form?: {
+                                            [key: string]: string | string[];
+                                        };
+                                        /** @description Sent as JSON (Content-Type application/json) */
+                                        json?: unknown;
+                                    };
+                                    /** @enum {string} */
+                                    callbackOn?: "always" | "change";
+                                    changeTracking?: {
+                                        /** @enum {string} */
+                                        mode: "fields" | "markdown";
+                                        tag?: string;
+                                    };
+                                    /**
+                                     * @example [
+                                     *       {
+                                     *         "name": "session",
+                                     *         "value": "abc123",
+                                     *         "path": "/"
+                                     *       }
+                                     *     ]
+                                     */
+                                    cookies?: {
+                                        domain?: string;
+                                        httpOnly?: boolean;
+                                        name: string;
+                                        path?: string;
+                                        secure?: boolean;
+                                        value: string;
+                                    }[];
+                                    /**
+                                     * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                                     * @enum {string}
+                                     */
+                                    device?: "desktop" | "mobile";
+                                    excludeTags?: string[];
+                                    /** @default {} */
+                                    extract?: {
+                                        [key: string]: string | {
+                                            all?: boolean;
+                                            attr?: string;
+                                            selector: string;
+                                        };
+                                    };
+                                    formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                        fullPage?: boolean;
+                                        quality?: number;
+                                        /** @enum {string} */
+                                        type: "screenshot";
+                                        viewport?: {
+                                            height: number;
+                                            width: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "pdf";
+                                    })[];
+                                    /**
+                                     * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                                     * @example {
+                                     *       "Accept-Language": "de-DE",
+                                     *       "X-Api-Key": "abc123"
+                                     *     }
+                                     */
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                    ignoreRobots?: boolean;
+                                    includeTags?: string[];
+                                    /**
+                                     * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                                     * @example de-DE
+                                     */
+                                    locale?: string;
+                                    /**
+                                     * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                                     * @enum {string}
+                                     */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /**
+                                     * @default http
+                                     * @enum {string}
+                                     */
+                                    mode?: "http" | "browser";
+                                    onlyMainContent?: boolean;
+                                    /**
+                                     * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                                     * @example {
+                                     *       "pool": "residential",
+                                     *       "session": "checkout-1"
+                                     *     }
+                                     */
+                                    proxy?: "none" | "auto" | {
+                                        pool: string;
+                                        /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                        session?: string;
+                                    };
+                                    /** @default 30000 */
+                                    timeoutMs?: number;
+                                    /**
+                                     * @description Browser mode: the page's time zone (Date, Intl)
+                                     * @example America/New_York
+                                     */
+                                    timezone?: string;
+                                    /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                                    userAgent?: string;
+                                    waitFor?: string;
+                                };
+                                /**
+                                 * @default include
+                                 * @enum {string}
+                                 */
+                                sitemap?: "include" | "skip" | "only";
+                                url?: string;
+                                urls?: string[];
+                            };
+                            job?: {
+                                /**
+                                 * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                                 * @example [
+                                 *       {
+                                 *         "type": "click",
+                                 *         "selector": "#load-more"
+                                 *       },
+                                 *       {
+                                 *         "type": "wait",
+                                 *         "selector": ".item:nth-child(20)"
+                                 *       },
+                                 *       {
+                                 *         "type": "screenshot"
+                                 *       }
+                                 *     ]
+                                 */
+                                actions?: ({
+                                    /** @description Pause this long; with selector: wait at most this long for it */
+                                    milliseconds?: number;
+                                    /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "wait";
+                                } | {
+                                    /** @description Click every match, not just the first */
+                                    all?: boolean;
+                                    selector: string;
+                                    /** @enum {string} */
+                                    type: "click";
+                                } | {
+                                    /** @description Focus (click) this element first; else type into the focused one */
+                                    selector?: string;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "write";
+                                } | {
+                                    /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                    key: string;
+                                    /** @enum {string} */
+                                    type: "press";
+                                } | {
+                                    /**
+                                     * @default down
+                                     * @enum {string}
+                                     */
+                                    direction?: "up" | "down";
+                                    /** @description Scroll this element (else the page) by one screen */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "scroll";
+                                } | {
+                                    fullPage?: boolean;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                } | {
+                                    /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                    script: string;
+                                    /** @enum {string} */
+                                    type: "executeJavascript";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "scrape";
+                                })[];
+                                /** @default 3 */
+                                attempts?: number;
+                                /**
+                                 * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                                 * @example [
+                                 *       "image",
+                                 *       "font"
+                                 *     ]
+                                 */
+                                blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                                /**
+                                 * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                                 * @example {
+                                 *       "json": {
+                                 *         "query": "shoes",
+                                 *         "page": 2
+                                 *       }
+                                 *     }
+                                 */
+                                body?: string | {
+                                    /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                    form?: {
+                                        [key: string]: string | string[];
+                                    };
+                                    /** @description Sent as JSON (Content-Type application/json) */
+                                    json?: unknown;
+                                };
+                                /** @enum {string} */
+                                callbackOn?: "always" | "change";
+                                callbackUrl?: string;
+                                changeTracking?: {
+                                    /** @enum {string} */
+                                    mode: "fields" | "markdown";
+                                    tag?: string;
+                                };
+                                /**
+                                 * @example [
+                                 *       {
+                                 *         "name": "session",
+                                 *         "value": "abc123",
+                                 *         "path": "/"
+                                 *       }
+                                 *     ]
+                                 */
+                                cookies?: {
+                                    domain?: string;
+                                    httpOnly?: boolean;
+                                    name: string;
+                                    path?: string;
+                                    secure?: boolean;
+                                    value: string;
+                                }[];
+                                dedupeWindowMs?: number;
+                                /** @default 0 */
+                                delayMs?: number;
+                                /**
+                                 * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                                 * @enum {string}
+                                 */
+                                device?: "desktop" | "mobile";
+                                excludeTags?: string[];
+                                /** @default {} */
+                                extract?: {
+                                    [key: string]: string | {
+                                        all?: boolean;
+                                        attr?: string;
+                                        selector: string;
+                                    };
+                                };
+                                formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                    fullPage?: boolean;
+                                    quality?: number;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                    viewport?: {
+                                        height: number;
+                                        width: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pdf";
+                                })[];
+                                /**
+                                 * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                                 * @example {
+                                 *       "Accept-Language": "de-DE",
+                                 *       "X-Api-Key": "abc123"
+                                 *     }
+                                 */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                idempotencyKey?: string;
+                                ignoreRobots?: boolean;
+                                includeTags?: string[];
+                                /**
+                                 * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                                 * @example de-DE
+                                 */
+                                locale?: string;
+                                /**
+                                 * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                                 * @enum {string}
+                                 */
+                                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /**
+                                 * @default http
+                                 * @enum {string}
+                                 */
+                                mode?: "http" | "browser";
+                                onlyMainContent?: boolean;
+                                /** @default 0 */
+                                priority?: number;
+                                /**
+                                 * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                                 * @example {
+                                 *       "pool": "residential",
+                                 *       "session": "checkout-1"
+                                 *     }
+                                 */
+                                proxy?: "none" | "auto" | {
+                                    pool: string;
+                                    /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                    session?: string;
+                                };
+                                /** @default 30000 */
+                                timeoutMs?: number;
+                                /**
+                                 * @description Browser mode: the page's time zone (Date, Intl)
+                                 * @example America/New_York
+                                 */
+                                timezone?: string;
+                                url: string;
+                                /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                                userAgent?: string;
+                                waitFor?: string;
+                            };
+                        };
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored; nextFireAt is its first slot */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catchUp: boolean;
+                            cron: string | null;
+                            enabled: boolean;
+                            everyMs: number | null;
+                            id: string;
+                            name: string;
+                            nextFireAt: string | null;
+                            /** @enum {string} */
+                            overlap: "skip" | "allow";
+                            statusUrl: string;
+                            target: {
+                                [key: string]: unknown;
+                            };
+                            timezone: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input: the detail names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The tenant holds QUARRY_MAX_SCHEDULES schedules already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Broker unreachable: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule, its next fire time, last runs and last error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The schedule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catchUp: boolean;
+                            createdAt: string | null;
+                            cron: string | null;
+                            enabled: boolean;
+                            everyMs: number | null;
+                            fired: number;
+                            id: string;
+                            lastError: {
+                                at: string | null;
+                                message: string;
+                            } | null;
+                            lastFireAt: string | null;
+                            name: string;
+                            nextFireAt: string | null;
+                            /** @enum {string} */
+                            overlap: "skip" | "allow";
+                            runs: {
+                                firedAt: string | null;
+                                /** @enum {string} */
+                                kind: "job" | "batch" | "crawl";
+                                manual: boolean;
+                                runId: string;
+                                scheduledFor: string | null;
+                                /** @description skipped, or the job's (completed, failed, running), batch's (finished, running) or crawl's (running, completed, cancelled, failed) state; unknown once retention removed it */
+                                state: string;
+                                /** @enum {string} */
+                                status: "started" | "skipped";
+                                statusUrl: string | null;
+                            }[];
+                            skipped: number;
+                            target: {
+                                [key: string]: unknown;
+                            };
+                            timezone: string | null;
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input: the detail names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown schedule */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Broker unreachable: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Replace a schedule (enabled: false pauses it) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        catchUp?: boolean;
+                        cron?: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        everyMs?: number;
+                        name: string;
+                        /**
+                         * @default skip
+                         * @enum {string}
+                         */
+                        overlap?: "skip" | "allow";
+                        target: {
+                            batch?: {
+                                defaults?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Written by the workers once every job finished (shared/exports/export-target.ts) */
+                                export?: {
+                                    /**
+                                     * @default jsonl
+                                     * @enum {string}
+                                     */
+                                    format?: "jsonl" | "csv";
+                                    url?: string;
+                                };
+                                urls: string[];
+                            };
+                            crawl?: {
+                                /** @default false */
+                                allowExternalLinks?: boolean;
+                                /** @default false */
+                                allowSubdomains?: boolean;
+                                /** @default 3 */
+                                attempts?: number;
+                                callbackUrl?: string;
+                                events?: ("crawl.started" | "crawl.page" | "crawl.completed" | "crawl.failed")[];
+                                excludePaths?: string[];
+                                export?: {
+                                    /**
+                                     * @default jsonl
+                                     * @enum {string}
+                                     */
+                                    format?: "jsonl" | "csv";
+                                    url?: string;
+                                };
+                                idempotencyKey?: string;
+                                /** @default false */
+                                ignoreQueryParameters?: boolean;
+                                includePaths?: string[];
+                                /** @default 1000 */
+                                limit?: number;
+                                maxConcurrency?: number;
+                                /** @default 10 */
+                                maxDepth?: number;
+                                /** @default {} */
+                                scrape?: {
+                                    /**
+                                     * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                                     * @example [
+                                     *       {
+                                     *         "type": "click",
+                                     *         "selector": "#load-more"
+                                     *       },
+                                     *       {
+                                     *         "type": "wait",
+                                     *         "selector": ".item:nth-child(20)"
+                                     *       },
+                                     *       {
+                                     *         "type": "screenshot"
+                                     *       }
+                                     *     ]
+                                     */
+                                    actions?: ({
+                                        /** @description Pause this long; with selector: wait at most this long for it */
+                                        milliseconds?: number;
+                                        /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                        selector?: string;
+                                        /** @enum {string} */
+                                        type: "wait";
+                                    } | {
+                                        /** @description Click every match, not just the first */
+                                        all?: boolean;
+                                        selector: string;
+                                        /** @enum {string} */
+                                        type: "click";
+                                    } | {
+                                        /** @description Focus (click) this element first; else type into the focused one */
+                                        selector?: string;
+                                        text: string;
+                                        /** @enum {string} */
+                                        type: "write";
+                                    } | {
+                                        /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                        key: string;
+                                        /** @enum {string} */
+                                        type: "press";
+                                    } | {
+                                        /**
+                                         * @default down
+                                         * @enum {string}
+                                         */
+                                        direction?: "up" | "down";
+                                        /** @description Scroll this element (else the page) by one screen */
+                                        selector?: string;
+                                        /** @enum {string} */
+                                        type: "scroll";
+                                    } | {
+                                        fullPage?: boolean;
+                                        /** @enum {string} */
+                                        type: "screenshot";
+                                    } | {
+                                        /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                        script: string;
+                                        /** @enum {string} */
+                                        type: "executeJavascript";
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "scrape";
+                                    })[];
+                                    /**
+                                     * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                                     * @example [
+                                     *       "image",
+                                     *       "font"
+                                     *     ]
+                                     */
+                                    blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                                    /**
+                                     * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                                     * @example {
+                                     *       "json": {
+                                     *         "query": "shoes",
+                                     *         "page": 2
+                                     *       }
+                                     *     }
+                                     */
+                                    body?: string | {
+                                        /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                        form?: {
+                                            [key: string]: string | string[];
+                                        };
+                                        /** @description Sent as JSON (Content-Type application/json) */
+                                        json?: unknown;
+                                    };
+                                    /** @enum {string} */
+                                    callbackOn?: "always" | "change";
+                                    changeTracking?: {
+                                        /** @enum {string} */
+                                        mode: "fields" | "markdown";
+                                        tag?: string;
+                                    };
+                                    /**
+                                     * @example [
+                                     *       {
+                                     *         "name": "session",
+                                     *         "value": "abc123",
+                                     *         "path": "/"
+                                     *       }
+                                     *     ]
+                                     */
+                                    cookies?: {
+                                        domain?: string;
+                                        httpOnly?: boolean;
+                                        name: string;
+                                        path?: string;
+                                        secure?: boolean;
+                                        value: string;
+                                    }[];
+                                    /**
+                                     * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                                     * @enum {string}
+                                     */
+                                    device?: "desktop" | "mobile";
+                                    excludeTags?: string[];
+                                    /** @default {} */
+                                    extract?: {
+                                        [key: string]: string | {
+                                            all?: boolean;
+                                            attr?: string;
+                                            selector: string;
+                                        };
+                                    };
+                                    formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                        fullPage?: boolean;
+                                        quality?: number;
+                                        /** @enum {string} */
+                                        type: "screenshot";
+                                        viewport?: {
+                                            height: number;
+                                            width: number;
+                                        };
+                                    } | {
+                                        /** @enum {string} */
+                                        type: "pdf";
+                                    })[];
+                                    /**
+                                     * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                                     * @example {
+                                     *       "Accept-Language": "de-DE",
+                                     *       "X-Api-Key": "abc123"
+                                     *     }
+                                     */
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                    ignoreRobots?: boolean;
+                                    includeTags?: string[];
+                                    /**
+                                     * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                                     * @example de-DE
+                                     */
+                                    locale?: string;
+                                    /**
+                                     * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                                     * @enum {string}
+                                     */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /**
+                                     * @default http
+                                     * @enum {string}
+                                     */
+                                    mode?: "http" | "browser";
+                                    onlyMainContent?: boolean;
+                                    /**
+                                     * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                                     * @example {
+                                     *       "pool": "residential",
+                                     *       "session": "checkout-1"
+                                     *     }
+                                     */
+                                    proxy?: "none" | "auto" | {
+                                        pool: string;
+                                        /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                        session?: string;
+                                    };
+                                    /** @default 30000 */
+                                    timeoutMs?: number;
+                                    /**
+                                     * @description Browser mode: the page's time zone (Date, Intl)
+                                     * @example America/New_York
+                                     */
+                                    timezone?: string;
+                                    /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                                    userAgent?: string;
+                                    waitFor?: string;
+                                };
+                                /**
+                                 * @default include
+                                 * @enum {string}
+                                 */
+                                sitemap?: "include" | "skip" | "only";
+                                url?: string;
+                                urls?: string[];
+                            };
+                            job?: {
+                                /**
+                                 * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                                 * @example [
+                                 *       {
+                                 *         "type": "click",
+                                 *         "selector": "#load-more"
+                                 *       },
+                                 *       {
+                                 *         "type": "wait",
+                                 *         "selector": ".item:nth-child(20)"
+                                 *       },
+                                 *       {
+                                 *         "type": "screenshot"
+                                 *       }
+                                 *     ]
+                                 */
+                                actions?: ({
+                                    /** @description Pause this long; with selector: wait at most this long for it */
+                                    milliseconds?: number;
+                                    /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "wait";
+                                } | {
+                                    /** @description Click every match, not just the first */
+                                    all?: boolean;
+                                    selector: string;
+                                    /** @enum {string} */
+                                    type: "click";
+                                } | {
+                                    /** @description Focus (click) this element first; else type into the focused one */
+                                    selector?: string;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "write";
+                                } | {
+                                    /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                    key: string;
+                                    /** @enum {string} */
+                                    type: "press";
+                                } | {
+                                    /**
+                                     * @default down
+                                     * @enum {string}
+                                     */
+                                    direction?: "up" | "down";
+                                    /** @description Scroll this element (else the page) by one screen */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "scroll";
+                                } | {
+                                    fullPage?: boolean;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                } | {
+                                    /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                    script: string;
+                                    /** @enum {string} */
+                                    type: "executeJavascript";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "scrape";
+                                })[];
+                                /** @default 3 */
+                                attempts?: number;
+                                /**
+                                 * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                                 * @example [
+                                 *       "image",
+                                 *       "font"
+                                 *     ]
+                                 */
+                                blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                                /**
+                                 * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                                 * @example {
+                                 *       "json": {
+                                 *         "query": "shoes",
+                                 *         "page": 2
+                                 *       }
+                                 *     }
+                                 */
+                                body?: string | {
+                                    /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                    form?: {
+                                        [key: string]: string | string[];
+                                    };
+                                    /** @description Sent as JSON (Content-Type application/json) */
+                                    json?: unknown;
+                                };
+                                /** @enum {string} */
+                                callbackOn?: "always" | "change";
+                                callbackUrl?: string;
+                                changeTracking?: {
+                                    /** @enum {string} */
+                                    mode: "fields" | "markdown";
+                                    tag?: string;
+                                };
+                                /**
+                                 * @example [
+                                 *       {
+                                 *         "name": "session",
+                                 *         "value": "abc123",
+                                 *         "path": "/"
+                                 *       }
+                                 *     ]
+                                 */
+                                cookies?: {
+                                    domain?: string;
+                                    httpOnly?: boolean;
+                                    name: string;
+                                    path?: string;
+                                    secure?: boolean;
+                                    value: string;
+                                }[];
+                                dedupeWindowMs?: number;
+                                /** @default 0 */
+                                delayMs?: number;
+                                /**
+                                 * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                                 * @enum {string}
+                                 */
+                                device?: "desktop" | "mobile";
+                                excludeTags?: string[];
+                                /** @default {} */
+                                extract?: {
+                                    [key: string]: string | {
+                                        all?: boolean;
+                                        attr?: string;
+                                        selector: string;
+                                    };
+                                };
+                                formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                    fullPage?: boolean;
+                                    quality?: number;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                    viewport?: {
+                                        height: number;
+                                        width: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pdf";
+                                })[];
+                                /**
+                                 * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                                 * @example {
+                                 *       "Accept-Language": "de-DE",
+                                 *       "X-Api-Key": "abc123"
+                                 *     }
+                                 */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                idempotencyKey?: string;
+                                ignoreRobots?: boolean;
+                                includeTags?: string[];
+                                /**
+                                 * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                                 * @example de-DE
+                                 */
+                                locale?: string;
+                                /**
+                                 * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                                 * @enum {string}
+                                 */
+                                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /**
+                                 * @default http
+                                 * @enum {string}
+                                 */
+                                mode?: "http" | "browser";
+                                onlyMainContent?: boolean;
+                                /** @default 0 */
+                                priority?: number;
+                                /**
+                                 * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                                 * @example {
+                                 *       "pool": "residential",
+                                 *       "session": "checkout-1"
+                                 *     }
+                                 */
+                                proxy?: "none" | "auto" | {
+                                    pool: string;
+                                    /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                    session?: string;
+                                };
+                                /** @default 30000 */
+                                timeoutMs?: number;
+                                /**
+                                 * @description Browser mode: the page's time zone (Date, Intl)
+                                 * @example America/New_York
+                                 */
+                                timezone?: string;
+                                url: string;
+                                /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                                userAgent?: string;
+                                waitFor?: string;
+                            };
+                        };
+                        timezone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catchUp: boolean;
+                            cron: string | null;
+                            enabled: boolean;
+                            everyMs: number | null;
+                            id: string;
+                            name: string;
+                            nextFireAt: string | null;
+                            /** @enum {string} */
+                            overlap: "skip" | "allow";
+                            statusUrl: string;
+                            target: {
+                                [key: string]: unknown;
+                            };
+                            timezone: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input: the detail names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown schedule */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Broker unreachable: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a schedule (runs already added finish) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input: the detail names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown schedule */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Broker unreachable: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a schedule now (whatever its overlap rule) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued: the run gets this id */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            kind: "job" | "batch" | "crawl";
+                            runId: string;
+                            scheduleId: string;
+                            statusUrl: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the detail names the field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown schedule */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Broker unreachable: retry after Retry-After seconds */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -509,6 +1916,16 @@ export interface components {
                         urlExpiresAt?: string;
                     }[];
                     attempt: number;
+                    change?: {
+                        diff: string | {
+                            fields: {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        previousAt: string | null;
+                        /** @enum {string} */
+                        status: "new" | "same" | "changed" | "removed";
+                    };
                     durationMs: number;
                     extract: {
                         [key: string]: string | null | string[];
@@ -925,6 +2342,16 @@ export interface components {
                     urlExpiresAt?: string;
                 }[];
                 attempt: number;
+                change?: {
+                    diff: string | {
+                        fields: {
+                            [key: string]: unknown;
+                        };
+                    } | null;
+                    previousAt: string | null;
+                    /** @enum {string} */
+                    status: "new" | "same" | "changed" | "removed";
+                };
                 durationMs: number;
                 extract: {
                     [key: string]: string | null | string[];
@@ -1493,6 +2920,13 @@ export interface operations {
                             };
                             /** @description Sent as JSON (Content-Type application/json) */
                             json?: unknown;
+                        };
+                        /** @enum {string} */
+                        callbackOn?: "always" | "change";
+                        changeTracking?: {
+                            /** @enum {string} */
+                            mode: "fields" | "markdown";
+                            tag?: string;
                         };
                         /**
                          * @example [
@@ -2379,7 +3813,14 @@ export interface operations {
                         /** @description Sent as JSON (Content-Type application/json) */
                         json?: unknown;
                     };
+                    /** @enum {string} */
+                    callbackOn?: "always" | "change";
                     callbackUrl?: string;
+                    changeTracking?: {
+                        /** @enum {string} */
+                        mode: "fields" | "markdown";
+                        tag?: string;
+                    };
                     /**
                      * @example [
                      *       {

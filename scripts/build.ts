@@ -84,7 +84,8 @@ function verify(): void {
 try {
   rmSync(outDir, { recursive: true, force: true });
   // The edge bundles the tasks manifest: regenerated from QUARRY_TASKS (default: the example) first.
-  run('tasks:manifest', [process.execPath, join(root, 'scripts/tasks-manifest.ts')]);
+  // A worker-only build (the worker image) has no edge to bundle it into, nor the script's inputs.
+  if (opts.edge) run('tasks:manifest', [join(root, 'scripts/tasks-manifest.ts')]);
   run('tsc -p tsconfig.build.json', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir]);
   console.log(`build: copied ${copyAssets()} Lua file(s)`);
   // The emitted files are ES modules; this marker keeps them so even if dist/ is copied without

@@ -51,6 +51,21 @@ export const artifactRefSchema = z.object({
 });
 export type ArtifactRef = z.infer<typeof artifactRefSchema>;
 
+/** `changeTracking`: how the page compares with the last scrape of the same (tenant, canonical URL, tag). */
+export const pageChangeSchema = z.object({
+  /** `new` (no earlier snapshot), `same`, `changed`, or `removed` (the page answers 404/410). */
+  status: z.enum(['new', 'same', 'changed', 'removed']),
+  /** When the snapshot compared with was taken (ISO-8601), null for `new`. */
+  previousAt: z.string().nullable(),
+  /**
+   * `changed` only: `fields` mode `{fields: {<name>: {previous, current, added?, removed?}}}` (the
+   * changed fields); `markdown` mode a unified diff (text), or null when the pages are too large
+   * to diff in time.
+   */
+  diff: z.union([z.string(), z.object({ fields: z.record(z.string(), z.unknown()) })]).nullable(),
+});
+export type PageChange = z.infer<typeof pageChangeSchema>;
+
 export const jobResultSchema = z.object({
   /** The URL that was requested. */
   url: z.string(),
@@ -88,6 +103,8 @@ export const jobResultSchema = z.object({
   offloaded: z.array(z.string()).optional(),
   /** What the job's browser `actions` produced (present only when it had actions). */
   actions: actionsResultSchema.optional(),
+  /** Present when the job asked for `changeTracking`. */
+  change: pageChangeSchema.optional(),
 });
 export type JobResult = z.infer<typeof jobResultSchema>;
 

@@ -28,7 +28,7 @@ export function assertClusterSafePrefix(prefix: string): string {
 /** The BullMQ key suffixes the edge touches (the same names as BullMQ's `QueueKeys`). */
 export const QUEUE_KEY_SUFFIXES = [
   'wait', 'paused', 'meta', 'id', 'completed', 'failed', 'delayed', 'active', 'events',
-  'marker', 'prioritized', 'pc', 'waiting-children', 'stalled', 'limiter',
+  'marker', 'prioritized', 'pc', 'waiting-children', 'stalled', 'limiter', 'repeat',
 ] as const;
 
 export type QueueKeySuffix = (typeof QUEUE_KEY_SUFFIXES)[number];

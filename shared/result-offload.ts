@@ -2,8 +2,9 @@
  * @module shared/result-offload
  * Results over the inline threshold (QUARRY_RESULT_INLINE_MAX_BYTES) live in the artifact
  * store as `result.json`; the result store keeps a stub that says so. The stub holds what a
- * listing needs (the fetch, the title, the artifacts) and names in `offloaded` the fields that
- * only the stored file holds. Readers that need the whole result (exports) fetch the file.
+ * listing needs (the fetch, the title, the artifacts, a change-tracking status without its
+ * diff, which `callbackOn: "change"` decides on) and names in `offloaded` the fields that only
+ * the stored file holds in full. Readers that need the whole result (exports) fetch the file.
  */
 import type { ArtifactRef, JobResult } from './job-result.ts';
 
@@ -26,6 +27,7 @@ export function offloadedResult(result: JobResult, ref: ArtifactRef): JobResult 
     title: titleFits ? result.title : null,
     extract: {},
     artifacts: [...(result.artifacts ?? []), ref],
+    ...(result.change ? { change: { ...result.change, diff: null } } : {}),
     offloaded,
   };
 }

@@ -4,7 +4,7 @@
  *
  * Layout: one folder per capability owns its routes and the broker logic behind them, named
  * after the path it serves: jobs/ (`/v1/jobs`, with jobs/enqueue/ for the add-job path that
- * batches and hooks share too), batches/, hooks/, domains/, health/ (`/healthz`, `/readyz`),
+ * batches and hooks share too), batches/, hooks/, domains/, schedules/, health/ (`/healthz`, `/readyz`),
  * openapi/ (`/openapi.json`, `/docs`). Shared plumbing keeps its own folders: auth/, middleware/
  * (auth, scope, quota, the JSON body reader), problems/ (problem+json classes, broker errors),
  * redis/ (the REST clients).
@@ -32,6 +32,7 @@ import { hooksRoutes } from './hooks/hook-routes.ts';
 import { jobActionRoutes } from './jobs/job-action-routes.ts';
 import { jobEventRoutes } from './jobs/job-event-routes.ts';
 import { jobsRoutes } from './jobs/job-routes.ts';
+import { schedulesRoutes } from './schedules/schedule-routes.ts';
 
 const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -68,6 +69,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/v1/crawls', requireScope());
   app.use('/v1/crawls/*', requireScope());
   app.use('/v1/map', requireScope());
+  app.use('/v1/schedules', requireScope());
+  app.use('/v1/schedules/*', requireScope());
   app.use('/v1/domains/*', requireScope({ read: 'read', write: 'admin' }));
   app.route('/v1/jobs', jobsRoutes);
   app.route('/v1/jobs', jobActionRoutes);
@@ -78,6 +81,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/map', mapRoutes);
   app.route('/v1/hooks', hooksRoutes);
   app.route('/v1/domains', domainsRoutes);
+  app.route('/v1/schedules', schedulesRoutes);
 
   registerRoutes(app);
   app.get('/openapi.json', (c) => c.json(openApiDocument(app, c.req.url)));

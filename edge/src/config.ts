@@ -35,6 +35,8 @@ const edgeConfigSchema = z.object({
   // and the most URLs one crawl records as discovered (its dedupe set's ceiling).
   QUARRY_CRAWL_WINDOW: z.coerce.number().int().min(1).max(1000).default(50),
   QUARRY_CRAWL_MAX_DISCOVERED: z.coerce.number().int().min(1000).max(100_000_000).default(2_000_000),
+  QUARRY_MAX_SCHEDULES: count(100),
+  QUARRY_MIN_SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(1).default(60_000),
   // The artifact store, for signing GET URLs (vars; the key pair is a pair of secrets). No endpoint = no store.
   QUARRY_ARTIFACT_ENDPOINT: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   QUARRY_ARTIFACT_BUCKET: z.string().min(1).default('quarry-artifacts'),
@@ -64,6 +66,10 @@ export interface EdgeConfig {
   maxSseStreams: number;
   /** Crawl defaults: window of page jobs per crawl, ceiling on discovered URLs per crawl. */
   crawl: { window: number; maxDiscovered: number };
+  /** Schedules one tenant may hold (0 = no cap). */
+  maxSchedules: number;
+  /** The shortest interval a schedule may fire at (everyMs, or a cron's closest two times). */
+  minScheduleIntervalMs: number;
   /** Where artifacts live and how long a signed URL works; null when no store is configured. */
   artifacts: { s3: S3Config; urlTtlSeconds: number } | null;
   /** Buckets a batch's `export.url` may name (QUARRY_EXPORT_BUCKETS); the artifact store takes the others. */
@@ -111,6 +117,8 @@ export function loadEdgeConfig(env: Env): EdgeConfig {
     quota: { requests: e.QUARRY_QUOTA_REQUESTS, windowSeconds: e.QUARRY_QUOTA_WINDOW_SECONDS },
     maxSseStreams: e.QUARRY_MAX_SSE_STREAMS,
     crawl: { window: e.QUARRY_CRAWL_WINDOW, maxDiscovered: e.QUARRY_CRAWL_MAX_DISCOVERED },
+    maxSchedules: e.QUARRY_MAX_SCHEDULES,
+    minScheduleIntervalMs: e.QUARRY_MIN_SCHEDULE_INTERVAL_MS,
     artifacts: artifactsConfig(e),
     exportBuckets: parseExportBuckets(e.QUARRY_EXPORT_BUCKETS),
   };

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { ScrapeOptionsCheck } from './check.ts';
+import { changeOptionsShape, checkChangeOptions } from './change-options.ts';
 import { extractOptionsShape } from './extract-options.ts';
 import { checkFetchOptions, fetchOptionsShape } from './fetch-options.ts';
 import { checkFormatOptions, formatOptionsShape } from './format-options.ts';
@@ -24,6 +25,7 @@ export const scrapeOptionsShape = {
   ...requestOptionsShape,
   ...proxyOptionsShape,
   ...actionOptionsShape,
+  ...changeOptionsShape,
 };
 
 const shapeForTypes = z.strictObject(scrapeOptionsShape);
@@ -32,7 +34,7 @@ export type ScrapeOptionsInput = z.input<typeof shapeForTypes>;
 /** Validated options with defaults applied. */
 export type ScrapeOptions = z.output<typeof shapeForTypes>;
 
-const CHECKS = [checkFetchOptions, checkFormatOptions, checkRequestOptions, checkActionOptions] as const;
+const CHECKS = [checkFetchOptions, checkFormatOptions, checkRequestOptions, checkActionOptions, checkChangeOptions] as const;
 
 /** Every cross-field rule of the scrape options, in group order. */
 export const checkScrapeOptions: ScrapeOptionsCheck<ScrapeOptions> = (options, ctx) => {
@@ -49,4 +51,5 @@ export * from './format-options.ts';
 export * from './request-options.ts';
 export * from './proxy-options.ts';
 export * from './action-options.ts';
+export { changeOptionsShape, changeTrackingSchema, checkChangeOptions, type ChangeTracking } from './change-options.ts';
 export { cssSelectorSchema, isStreamableSelector, narrowingSelectorSchema } from './selectors.ts';

@@ -82,7 +82,7 @@ describe(scaled.file, () => {
   });
 
   it('reads a path and valueLocation that the scaler server answers with the demand', async () => {
-    const measured: EligibleBacklog = { runnable: 40, eligibleBacklog: 25, inFlight: 12, demand: 37, sampled: 40, domains: [] };
+    const measured: EligibleBacklog = { runnable: 40, eligibleBacklog: 25, inFlight: 12, demand: 37, scheduleFires: 0, sampled: 40, domains: [] };
     const server = await startScalerServer({
       measure: async () => measured, port: 0, host: '127.0.0.1',
       rule: { slotsPerPod: Number(trigger!.metadata.targetValue), minReplicas: spec.minReplicaCount, maxReplicas: spec.maxReplicaCount, scaleInCooldownMs: 0 },

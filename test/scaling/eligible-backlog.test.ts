@@ -9,6 +9,7 @@ import { startRedisServer, type RedisServer } from '../../dev/local/redis-server
 import { waitFor } from '../../dev/local/wait-for.ts';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
 import { QUEUE_NAME } from '../../shared/keys.ts';
+import { SCHEDULE_QUEUE_NAME } from '../../shared/schedules/schedule-keys.ts';
 import { createDomainLimiter } from '../../worker/src/politeness/index.ts';
 import { domainCapacity, measureEligibleBacklog } from '../../worker/src/scaling/eligible-backlog.ts';
 import { startScalerServer } from '../../worker/src/scaling/scaler-server.ts';
@@ -29,6 +30,17 @@ afterAll(async () => {
 const data = (url: string) => ({ request: jobRequestSchema.parse({ url }), acceptedAt: Date.now() });
 
 describe('eligible backlog', () => {
+  it('counts schedule fire jobs that are due or running, so a fleet at zero wakes up for a slot', async () => {
+    const fleetPrefix = `{quarry-scaling-${Math.random().toString(36).slice(2, 7)}}`;
+    const fires = new Queue(SCHEDULE_QUEUE_NAME, { connection: redis.duplicate(), prefix: fleetPrefix });
+    await fires.add('fire', { scheduleId: 's' }, { jobId: 'repeat:s:1' });
+    await fires.add('fire', { scheduleId: 't' }, { jobId: 'repeat:t:2', delay: 3_600_000 }); // a later slot
+    const usage = () => Promise.reject(new Error('no scrape jobs, no domains'));
+    expect(await measureEligibleBacklog({ redis, prefix: fleetPrefix, usage })).toMatchObject({ runnable: 0, scheduleFires: 1, demand: 1 });
+    await fires.obliterate({ force: true });
+    await fires.close();
+  });
+
   it('counts runnable jobs and removes what cooldowns and caps hold back', async () => {
     const queue = new Queue(QUEUE_NAME, { connection: redis.duplicate(), prefix });
     const add = (n: number, host: string, opts: Record<string, unknown> = {}) =>

@@ -84,6 +84,10 @@ export const CONFIG_TABLE = {
     env: 'QUARRY_RESULT_TTL_SECONDS', default: String(7 * 24 * 3600), schema: int(1, 365 * 24 * 3600),
     doc: 'How long a stored result lives, in seconds.',
   }),
+  changeRetentionSeconds: field({
+    env: 'QUARRY_CHANGE_RETENTION_SECONDS', default: String(30 * 24 * 3600), schema: int(60, 3 * 365 * 24 * 3600),
+    doc: 'How long a change-tracking snapshot (the last scrape of a tenant\'s URL and tag) is kept after that scrape, in seconds: a URL scraped again later than this is `new` again.',
+  }),
   artifactDriver: field({
     env: 'QUARRY_ARTIFACT_DRIVER', default: 'none', schema: z.enum(['none', 'local', 's3'], { error: 'must be none, local or s3' }),
     doc: 'Where screenshots, PDFs and oversized results go: `s3` (Cloudflare R2, AWS S3, MinIO), `local` (the S3-compatible server `npm start` runs on 127.0.0.1), or `none` (jobs that need the store fail, saying so).',

@@ -26,6 +26,8 @@ import { parseExportBuckets } from '../../shared/exports/export-target.ts';
 import { createGuardHooks } from './guard-hooks.ts';
 import { createCallbackSender } from './callbacks/callback-sender.ts';
 import { startCallbackQueue } from './callbacks/callback-worker.ts';
+import { startScheduleWorker, type ScheduleWorker } from './schedules/schedule-worker.ts';
+import { createSnapshotStore } from './changes/snapshot-store.ts';
 import { createWorkerEffects, type EffectData } from './effects/index.ts';
 import { startFailedSweeper, type FailedSweeper } from './effects/failed-sweeper.ts';
 import { createWorkerPoliteness } from './politeness/index.ts';
@@ -169,10 +171,12 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   });
   const effects = createWorkerEffects({
     resultStore, broker, prefix, callbacks, artifacts, resultInlineMaxBytes: config.resultInlineMaxBytes, crawls,
+    snapshots: createSnapshotStore(results, config.changeRetentionSeconds),
     onExportDue: (batchId) => exports.enqueue({ kind: 'batch', id: batchId }),
   });
 
   let sweeper: FailedSweeper | undefined;
+  let schedules: ScheduleWorker | undefined;
   const handBack = new AbortController();
   const active = new Map<string, { job: Job; token: string | undefined }>();
   let closing: Promise<CloseReport> | undefined;
@@ -247,6 +251,8 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   // Failures the listener above never sees (BullMQ's stalled-job check fails jobs inside its Lua;
   // a worker can die inside the listener) are counted by one sweeping worker of the fleet.
   if (!closing) sweeper = startFailedSweeper({ broker, prefix, effects, logger, intervalMs: config.failedSweepIntervalMs });
+  // Schedules fire on any worker that runs (worker/src/schedules/).
+  if (!closing) schedules = startScheduleWorker({ broker, prefix, logger, stalledIntervalMs: config.stalledIntervalMs, lockDurationMs: config.lockDurationMs, autorun });
   // The events stream's cap lives in the queue's meta hash, where BullMQ's add-job and finish scripts
   // (ours and the edge's) read it; one HSET at start keeps it at the configured value.
   await broker.hset(worker.keys.meta!, 'opts.maxLenEvents', config.maxEvents);
@@ -259,6 +265,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
   async function shutDown(timeoutMs: number): Promise<CloseReport> {
     logger.info({ active: active.size, timeoutMs }, 'worker closing');
     const workerClosed = worker.close(); // stops fetching at once, then waits for active jobs
+    const schedulesClosed = schedules?.close();
     let handedBack: string[] = [];
     if (!(await settledWithin(workerClosed, timeoutMs))) {
       handedBack = [...active.keys()];
@@ -270,6 +277,7 @@ export async function startQuarryWorker(config: WorkerConfig, options: QuarryWor
       }
     }
     await sweeper?.close();
+    await schedulesClosed;
     await Promise.all([health?.close(), browserPool.close(), callbacks.close(), exports.close(), depthQueue.close(), artifactSweeper?.stop()]);
     await Promise.all([guard?.close(), proxies.close()]);
     uncontain();

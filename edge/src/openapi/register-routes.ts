@@ -11,6 +11,7 @@ import { jobRequestSchema } from '../../../shared/job-schema.ts';
 import type { AppEnv } from '../app-env.ts';
 import { registerCrawlRoutes } from '../crawls/crawl-openapi.ts';
 import { taskRequestSchemas } from '../tasks/task-openapi.ts';
+import { registerScheduleRoutes } from '../schedules/schedule-openapi.ts';
 import * as s from './schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: s.problemSchema } } });
@@ -125,4 +126,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
     responses: { 200: json('A replayed delivery: nothing created (duplicate: true)', s.hookAcceptedSchema), 202: json('Jobs created', s.hookAcceptedSchema), 400: common[400], 401: problem('Bad signature or replayed timestamp'), 404: problem('Unknown hook'), 503: common[503] },
   }));
   registerCrawlRoutes(app);
+  registerScheduleRoutes(app);
 }

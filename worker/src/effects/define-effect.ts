@@ -23,7 +23,7 @@ import type { Page } from '../pipeline/page/page.ts';
 
 /** What the effects need of a job's data; a failed job's data may be invalid, hence partial. */
 export type EffectData = Partial<Pick<JobData, 'batchId' | 'run' | 'tenant' | 'crawl'>> & {
-  request?: { callbackUrl?: string | undefined; url?: string; mode?: string };
+  request?: Partial<Pick<JobData['request'], 'url' | 'changeTracking' | 'callbackOn'>> & { callbackUrl?: string | undefined; mode?: string };
   /** A crawl's seed job (worker/src/crawls/crawl-seed.ts). */
   crawlSeed?: { id: string };
 };

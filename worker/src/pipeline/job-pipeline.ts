@@ -11,6 +11,9 @@
  *   outputs  (outputs/)  title + extract today; formats plug in as more outputs
  *   effects  (../effects/) result store, batch counters, callbacks
  *
+ * A job with `changeTracking` whose page answers 404/410 completes with a result saying so
+ * (the change effect reports `removed`) instead of failing.
+ *
  * A run whose job already has a stored result (an earlier run stored it and died before
  * BullMQ recorded the finish) skips to the effects with that result.
  */
@@ -21,6 +24,7 @@ import type { HttpFetcher } from '../http/http-fetcher.ts';
 import type { PolitenessGate } from '../politeness/index.ts';
 import type { ProxyRouter } from '../proxies/proxy-router.ts';
 import type { JobEffects } from '../effects/job-effects.ts';
+import { goneResult, goneStatus } from '../changes/gone-page.ts';
 import { withAdmission } from './acquire/admission.ts';
 import { fetchStage } from './fetch/fetch-stage.ts';
 import type { JobContext } from './job-context.ts';
@@ -65,28 +69,38 @@ export function createJobPipeline(options: JobPipelineOptions): JobPipeline {
     // The proxy is chosen before admission (a Redis call must not hold the domain's slot) and
     // settled inside it, so the gate sees what the proxy layer made of the error (a 429 as it was).
     const route = await proxies?.route(ctx);
-    const page = await withAdmission(politeness, ctx, async (admission) => {
-      try {
-        const loaded = await loaders[plan.mode]({
-          ctx, admission, fetchedAt, ...(route ? { route } : {}),
-          // Browser actions run on the loaded page before its DOM is read, so every output sees what they left.
-          ...(request.actions ? {
-            beforeRead: async (browserPage) => {
-              const done = await runActions(browserPage, request.actions!, () => ctx.deadline.remainingMs());
-              produced.result.actions = done.result;
-              produced.artifacts.push(...done.artifacts);
-            },
-          } : {}),
-          // Captures (screenshot/pdf outputs on the live page, screenshot actions) see the page as people do: assets loaded.
-          ...(plan.loadAssets ? { loadAssets: true } : {}),
-          ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
-        });
-        await route?.settle();
-        return loaded;
-      } catch (error) {
-        throw route ? await route.settle(error) : error;
-      }
-    });
+    let page;
+    try {
+      page = await withAdmission(politeness, ctx, async (admission) => {
+        try {
+          const loaded = await loaders[plan.mode]({
+            ctx, admission, fetchedAt, ...(route ? { route } : {}),
+            // Browser actions run on the loaded page before its DOM is read, so every output sees what they left.
+            ...(request.actions ? {
+              beforeRead: async (browserPage) => {
+                const done = await runActions(browserPage, request.actions!, () => ctx.deadline.remainingMs());
+                produced.result.actions = done.result;
+                produced.artifacts.push(...done.artifacts);
+              },
+            } : {}),
+            // Captures (screenshot/pdf outputs on the live page, screenshot actions) see the page as people do: assets loaded.
+            ...(plan.loadAssets ? { loadAssets: true } : {}),
+            ...(plan.browserOutputs.length > 0 ? { whileLive: async (live) => void await runOutputs(plan.browserOutputs, live, ctx, produced) } : {}),
+          });
+          await route?.settle();
+          return loaded;
+        } catch (error) {
+          throw route ? await route.settle(error) : error;
+        }
+      });
+    } catch (error) {
+      // A tracked page that answers 404/410 completes with change.status "removed" (changes/gone-page.ts).
+      const gone = goneStatus(request, error);
+      if (gone === undefined) throw error;
+      const result = goneResult(request, gone, fetchedAt, Math.round(performance.now() - started), ctx.attempt);
+      await effects.completed(job, { result, artifacts: [], fromEarlierRun: false });
+      return result;
+    }
     await runOutputs(plan.pageOutputs, page, ctx, produced);
     const durationMs = Math.round(performance.now() - started);
     const result: JobResult = {

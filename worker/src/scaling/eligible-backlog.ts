@@ -7,6 +7,8 @@
  *                     allows at once): 0 while the domain cools down, at most its concurrency
  *                     cap, and at most rate × average hold time (Little's law) for rate limits
  *   demand          = eligibleBacklog + jobs running now (slots already busy)
+ *                     + schedule fire jobs due or running (a schedule fires only on a running
+ *                     worker, so a due slot must bring a fleet scaled to zero back up)
  *
  * Jobs deferred by the limiter sit in `delayed` with a future time and are not runnable, so
  * a throttled backlog does not scale the fleet out for nothing. Per-domain counts come from
@@ -15,6 +17,7 @@
 import type { Redis } from 'ioredis';
 import { domainKey } from '../../../shared/domain-key.ts';
 import { queueKeys } from '../../../shared/keys.ts';
+import { SCHEDULE_QUEUE_NAME } from '../../../shared/schedules/schedule-keys.ts';
 import type { DomainUsage } from '../politeness/limiter-replies.ts';
 
 export interface EligibleBacklogOptions {
@@ -40,6 +43,8 @@ export interface EligibleBacklog {
   eligibleBacklog: number;
   inFlight: number;
   demand: number;
+  /** Fire jobs of the schedule queue that are due or running (worker/src/schedules/). */
+  scheduleFires: number;
   sampled: number;
   domains: DomainBacklog[];
 }
@@ -76,14 +81,17 @@ function urlOf(data: string | null): string | undefined {
 export async function measureEligibleBacklog(options: EligibleBacklogOptions): Promise<EligibleBacklog> {
   const { redis, prefix, usage, sampleSize = 1000, defaultHoldMs = 1000 } = { ...options };
   const keys = queueKeys(prefix);
+  const fires = queueKeys(prefix, SCHEDULE_QUEUE_NAME);
   // BullMQ scores delayed jobs as timestamp * 0x1000 + a counter: "due" means below now's bucket end.
   const dueScore = (Date.now() + 1) * 0x1000;
   const half = Math.ceil(sampleSize / 2);
-  const [[, wait], [, prioritized], [, due], [, active], [, waitIds], [, prioIds], [, dueIds]] = (await redis.multi()
+  const [[, wait], [, prioritized], [, due], [, active], [, waitIds], [, prioIds], [, dueIds], [, firesWaiting], [, firesDue], [, firesActive]] = (await redis.multi()
     .llen(keys.key('wait')).zcard(keys.key('prioritized')).zcount(keys.key('delayed'), 0, dueScore).llen(keys.key('active'))
     .lrange(keys.key('wait'), -half, -1).zrange(keys.key('prioritized'), 0, half - 1)
     .zrangebyscore(keys.key('delayed'), 0, dueScore, 'LIMIT', 0, half)
-    .exec()) as [unknown, unknown][] as [[null, number], [null, number], [null, number], [null, number], [null, string[]], [null, string[]], [null, string[]]];
+    .llen(fires.key('wait')).zcount(fires.key('delayed'), 0, dueScore).llen(fires.key('active'))
+    .exec()) as [unknown, unknown][] as [[null, number], [null, number], [null, number], [null, number], [null, string[]], [null, string[]], [null, string[]], [null, number], [null, number], [null, number]];
+  const scheduleFires = firesWaiting + firesDue + firesActive;
   const runnable = wait + prioritized + due;
   const ids = [...waitIds, ...prioIds, ...dueIds];
   const datas = ids.length ? await redis.pipeline(ids.map((id) => ['hget', keys.job(id), 'data'])).exec() : [];
@@ -103,5 +111,5 @@ export async function measureEligibleBacklog(options: EligibleBacklogOptions): P
     return { domain, runnable: estimate, eligible, reason: eligible < estimate ? capacity.reason : 'ok' } satisfies DomainBacklog;
   }));
   const eligibleBacklog = domains.reduce((sum, d) => sum + d.eligible, 0);
-  return { runnable, eligibleBacklog, inFlight: active, demand: eligibleBacklog + active, sampled, domains };
+  return { runnable, eligibleBacklog, inFlight: active, demand: eligibleBacklog + active + scheduleFires, scheduleFires, sampled, domains };
 }
