@@ -13,10 +13,9 @@ export type BatchView = Schemas['BatchView'];
 export type JobView = Schemas['JobView'];
 export type JobAccepted = Schemas['JobAccepted'];
 export type CrawlView = Schemas['CrawlView'];
-/** What the schedule routes answer (edge/src/schedules/schedule-view.ts). */
-export interface ScheduleStored { id: string; name: string; cron: string | null; timezone: string | null; everyMs: number | null; enabled: boolean; nextFireAt: string | null; statusUrl: string }
-export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch' | 'crawl'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
-export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch' | 'crawl'; statusUrl: string }
+export type ScheduleStored = Schemas['ScheduleStored'];
+export type ScheduleSummary = Schemas['ScheduleSummary'];
+export type ScheduleRunQueued = Schemas['ScheduleRunQueued'];
 export { MAX_WAIT_SECONDS };
 
 /** Time allowed for an answer on top of any long-poll wait. */
@@ -146,7 +145,7 @@ export class QuarryClient {
     return this.#call(() => this.api.POST('/v1/schedules', { body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
-  listSchedules(): Promise<{ schedules: ScheduleSummary[] }> {
+  listSchedules(): Promise<Schemas['ScheduleList']> {
     return this.#call(() => this.api.GET('/v1/schedules', { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 

@@ -296,613 +296,10 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's schedules */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Every schedule of the tenant */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            schedules: {
-                                catchUp: boolean;
-                                createdAt: string | null;
-                                cron: string | null;
-                                enabled: boolean;
-                                everyMs: number | null;
-                                fired: number;
-                                id: string;
-                                /** @enum {string} */
-                                kind: "job" | "batch" | "crawl";
-                                lastError: {
-                                    at: string | null;
-                                    message: string;
-                                } | null;
-                                lastFireAt: string | null;
-                                name: string;
-                                nextFireAt: string | null;
-                                /** @enum {string} */
-                                overlap: "skip" | "allow";
-                                skipped: number;
-                                timezone: string | null;
-                                updatedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Invalid input: the detail names the field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Broker unreachable: retry after Retry-After seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listSchedules"];
         put?: never;
-        /** Create a recurring job or batch (cron or everyMs) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @default false */
-                        catchUp?: boolean;
-                        cron?: string;
-                        /** @default true */
-                        enabled?: boolean;
-                        everyMs?: number;
-                        name: string;
-                        /**
-                         * @default skip
-                         * @enum {string}
-                         */
-                        overlap?: "skip" | "allow";
-                        target: {
-                            batch?: {
-                                defaults?: {
-                                    [key: string]: unknown;
-                                };
-                                /** @description Written by the workers once every job finished (shared/exports/export-target.ts) */
-                                export?: {
-                                    /**
-                                     * @default jsonl
-                                     * @enum {string}
-                                     */
-                                    format?: "jsonl" | "csv";
-                                    url?: string;
-                                };
-                                urls: string[];
-                            };
-                            crawl?: {
-                                /** @default false */
-                                allowExternalLinks?: boolean;
-                                /** @default false */
-                                allowSubdomains?: boolean;
-                                /** @default 3 */
-                                attempts?: number;
-                                callbackUrl?: string;
-                                events?: ("crawl.started" | "crawl.page" | "crawl.completed" | "crawl.failed")[];
-                                excludePaths?: string[];
-                                export?: {
-                                    /**
-                                     * @default jsonl
-                                     * @enum {string}
-                                     */
-                                    format?: "jsonl" | "csv";
-                                    url?: string;
-                                };
-                                idempotencyKey?: string;
-                                /** @default false */
-                                ignoreQueryParameters?: boolean;
-                                includePaths?: string[];
-                                /** @default 1000 */
-                                limit?: number;
-                                maxConcurrency?: number;
-                                /** @default 10 */
-                                maxDepth?: number;
-                                /** @default {} */
-                                scrape?: {
-                                    /**
-                                     * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
-                                     * @example [
-                                     *       {
-                                     *         "type": "click",
-                                     *         "selector": "#load-more"
-                                     *       },
-                                     *       {
-                                     *         "type": "wait",
-                                     *         "selector": ".item:nth-child(20)"
-                                     *       },
-                                     *       {
-                                     *         "type": "screenshot"
-                                     *       }
-                                     *     ]
-                                     */
-                                    actions?: ({
-                                        /** @description Pause this long; with selector: wait at most this long for it */
-                                        milliseconds?: number;
-                                        /** @description Wait until an element matches (at most milliseconds, default 10,000) */
-                                        selector?: string;
-                                        /** @enum {string} */
-                                        type: "wait";
-                                    } | {
-                                        /** @description Click every match, not just the first */
-                                        all?: boolean;
-                                        selector: string;
-                                        /** @enum {string} */
-                                        type: "click";
-                                    } | {
-                                        /** @description Focus (click) this element first; else type into the focused one */
-                                        selector?: string;
-                                        text: string;
-                                        /** @enum {string} */
-                                        type: "write";
-                                    } | {
-                                        /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
-                                        key: string;
-                                        /** @enum {string} */
-                                        type: "press";
-                                    } | {
-                                        /**
-                                         * @default down
-                                         * @enum {string}
-                                         */
-                                        direction?: "up" | "down";
-                                        /** @description Scroll this element (else the page) by one screen */
-                                        selector?: string;
-                                        /** @enum {string} */
-                                        type: "scroll";
-                                    } | {
-                                        fullPage?: boolean;
-                                        /** @enum {string} */
-                                        type: "screenshot";
-                                    } | {
-                                        /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
-                                        script: string;
-                                        /** @enum {string} */
-                                        type: "executeJavascript";
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "scrape";
-                                    })[];
-                                    /**
-                                     * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
-                                     * @example [
-                                     *       "image",
-                                     *       "font"
-                                     *     ]
-                                     */
-                                    blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
-                                    /**
-                                     * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
-                                     * @example {
-                                     *       "json": {
-                                     *         "query": "shoes",
-                                     *         "page": 2
-                                     *       }
-                                     *     }
-                                     */
-                                    body?: string | {
-                                        /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
-                                        form?: {
-                                            [key: string]: string | string[];
-                                        };
-                                        /** @description Sent as JSON (Content-Type application/json) */
-                                        json?: unknown;
-                                    };
-                                    /** @enum {string} */
-                                    callbackOn?: "always" | "change";
-                                    changeTracking?: {
-                                        /** @enum {string} */
-                                        mode: "fields" | "markdown";
-                                        tag?: string;
-                                    };
-                                    /**
-                                     * @example [
-                                     *       {
-                                     *         "name": "session",
-                                     *         "value": "abc123",
-                                     *         "path": "/"
-                                     *       }
-                                     *     ]
-                                     */
-                                    cookies?: {
-                                        domain?: string;
-                                        httpOnly?: boolean;
-                                        name: string;
-                                        path?: string;
-                                        secure?: boolean;
-                                        value: string;
-                                    }[];
-                                    /**
-                                     * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
-                                     * @enum {string}
-                                     */
-                                    device?: "desktop" | "mobile";
-                                    excludeTags?: string[];
-                                    /** @default {} */
-                                    extract?: {
-                                        [key: string]: string | {
-                                            all?: boolean;
-                                            attr?: string;
-                                            selector: string;
-                                        };
-                                    };
-                                    formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
-                                        fullPage?: boolean;
-                                        quality?: number;
-                                        /** @enum {string} */
-                                        type: "screenshot";
-                                        viewport?: {
-                                            height: number;
-                                            width: number;
-                                        };
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "pdf";
-                                    })[];
-                                    /**
-                                     * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
-                                     * @example {
-                                     *       "Accept-Language": "de-DE",
-                                     *       "X-Api-Key": "abc123"
-                                     *     }
-                                     */
-                                    headers?: {
-                                        [key: string]: string;
-                                    };
-                                    ignoreRobots?: boolean;
-                                    includeTags?: string[];
-                                    /**
-                                     * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
-                                     * @example de-DE
-                                     */
-                                    locale?: string;
-                                    /**
-                                     * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
-                                     * @enum {string}
-                                     */
-                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-                                    /**
-                                     * @default http
-                                     * @enum {string}
-                                     */
-                                    mode?: "http" | "browser";
-                                    onlyMainContent?: boolean;
-                                    /**
-                                     * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
-                                     * @example {
-                                     *       "pool": "residential",
-                                     *       "session": "checkout-1"
-                                     *     }
-                                     */
-                                    proxy?: "none" | "auto" | {
-                                        pool: string;
-                                        /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
-                                        session?: string;
-                                    };
-                                    /** @default 30000 */
-                                    timeoutMs?: number;
-                                    /**
-                                     * @description Browser mode: the page's time zone (Date, Intl)
-                                     * @example America/New_York
-                                     */
-                                    timezone?: string;
-                                    /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
-                                    userAgent?: string;
-                                    waitFor?: string;
-                                };
-                                /**
-                                 * @default include
-                                 * @enum {string}
-                                 */
-                                sitemap?: "include" | "skip" | "only";
-                                url?: string;
-                                urls?: string[];
-                            };
-                            job?: {
-                                /**
-                                 * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
-                                 * @example [
-                                 *       {
-                                 *         "type": "click",
-                                 *         "selector": "#load-more"
-                                 *       },
-                                 *       {
-                                 *         "type": "wait",
-                                 *         "selector": ".item:nth-child(20)"
-                                 *       },
-                                 *       {
-                                 *         "type": "screenshot"
-                                 *       }
-                                 *     ]
-                                 */
-                                actions?: ({
-                                    /** @description Pause this long; with selector: wait at most this long for it */
-                                    milliseconds?: number;
-                                    /** @description Wait until an element matches (at most milliseconds, default 10,000) */
-                                    selector?: string;
-                                    /** @enum {string} */
-                                    type: "wait";
-                                } | {
-                                    /** @description Click every match, not just the first */
-                                    all?: boolean;
-                                    selector: string;
-                                    /** @enum {string} */
-                                    type: "click";
-                                } | {
-                                    /** @description Focus (click) this element first; else type into the focused one */
-                                    selector?: string;
-                                    text: string;
-                                    /** @enum {string} */
-                                    type: "write";
-                                } | {
-                                    /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
-                                    key: string;
-                                    /** @enum {string} */
-                                    type: "press";
-                                } | {
-                                    /**
-                                     * @default down
-                                     * @enum {string}
-                                     */
-                                    direction?: "up" | "down";
-                                    /** @description Scroll this element (else the page) by one screen */
-                                    selector?: string;
-                                    /** @enum {string} */
-                                    type: "scroll";
-                                } | {
-                                    fullPage?: boolean;
-                                    /** @enum {string} */
-                                    type: "screenshot";
-                                } | {
-                                    /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
-                                    script: string;
-                                    /** @enum {string} */
-                                    type: "executeJavascript";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scrape";
-                                })[];
-                                /** @default 3 */
-                                attempts?: number;
-                                /**
-                                 * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
-                                 * @example [
-                                 *       "image",
-                                 *       "font"
-                                 *     ]
-                                 */
-                                blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
-                                /**
-                                 * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
-                                 * @example {
-                                 *       "json": {
-                                 *         "query": "shoes",
-                                 *         "page": 2
-                                 *       }
-                                 *     }
-                                 */
-                                body?: string | {
-                                    /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
-                                    form?: {
-                                        [key: string]: string | string[];
-                                    };
-                                    /** @description Sent as JSON (Content-Type application/json) */
-                                    json?: unknown;
-                                };
-                                /** @enum {string} */
-                                callbackOn?: "always" | "change";
-                                callbackUrl?: string;
-                                changeTracking?: {
-                                    /** @enum {string} */
-                                    mode: "fields" | "markdown";
-                                    tag?: string;
-                                };
-                                /**
-                                 * @example [
-                                 *       {
-                                 *         "name": "session",
-                                 *         "value": "abc123",
-                                 *         "path": "/"
-                                 *       }
-                                 *     ]
-                                 */
-                                cookies?: {
-                                    domain?: string;
-                                    httpOnly?: boolean;
-                                    name: string;
-                                    path?: string;
-                                    secure?: boolean;
-                                    value: string;
-                                }[];
-                                dedupeWindowMs?: number;
-                                /** @default 0 */
-                                delayMs?: number;
-                                /**
-                                 * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
-                                 * @enum {string}
-                                 */
-                                device?: "desktop" | "mobile";
-                                excludeTags?: string[];
-                                /** @default {} */
-                                extract?: {
-                                    [key: string]: string | {
-                                        all?: boolean;
-                                        attr?: string;
-                                        selector: string;
-                                    };
-                                };
-                                formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
-                                    fullPage?: boolean;
-                                    quality?: number;
-                                    /** @enum {string} */
-                                    type: "screenshot";
-                                    viewport?: {
-                                        height: number;
-                                        width: number;
-                                    };
-                                } | {
-                                    /** @enum {string} */
-                                    type: "pdf";
-                                })[];
-                                /**
-                                 * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
-                                 * @example {
-                                 *       "Accept-Language": "de-DE",
-                                 *       "X-Api-Key": "abc123"
-                                 *     }
-                                 */
-                                headers?: {
-                                    [key: string]: string;
-                                };
-                                idempotencyKey?: string;
-                                ignoreRobots?: boolean;
-                                includeTags?: string[];
-                                /**
-                                 * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
-                                 * @example de-DE
-                                 */
-                                locale?: string;
-                                /**
-                                 * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
-                                 * @enum {string}
-                                 */
-                                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-                                /**
-                                 * @default http
-                                 * @enum {string}
-                                 */
-                                mode?: "http" | "browser";
-                                onlyMainContent?: boolean;
-                                /** @default 0 */
-                                priority?: number;
-                                /**
-                                 * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
-                                 * @example {
-                                 *       "pool": "residential",
-                                 *       "session": "checkout-1"
-                                 *     }
-                                 */
-                                proxy?: "none" | "auto" | {
-                                    pool: string;
-                                    /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
-                                    session?: string;
-                                };
-                                /** @default 30000 */
-                                timeoutMs?: number;
-                                /**
-                                 * @description Browser mode: the page's time zone (Date, Intl)
-                                 * @example America/New_York
-                                 */
-                                timezone?: string;
-                                url: string;
-                                /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
-                                userAgent?: string;
-                                waitFor?: string;
-                            };
-                        };
-                        timezone?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Stored; nextFireAt is its first slot */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            catchUp: boolean;
-                            cron: string | null;
-                            enabled: boolean;
-                            everyMs: number | null;
-                            id: string;
-                            name: string;
-                            nextFireAt: string | null;
-                            /** @enum {string} */
-                            overlap: "skip" | "allow";
-                            statusUrl: string;
-                            target: {
-                                [key: string]: unknown;
-                            };
-                            timezone: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid input: the detail names the field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The tenant holds QUARRY_MAX_SCHEDULES schedules already */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Broker unreachable: retry after Retry-After seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        /** Create a recurring job, batch or crawl (cron or everyMs) */
+        post: operations["createSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -917,698 +314,12 @@ export interface paths {
             cookie?: never;
         };
         /** A schedule, its next fire time, last runs and last error */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The schedule */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            catchUp: boolean;
-                            createdAt: string | null;
-                            cron: string | null;
-                            enabled: boolean;
-                            everyMs: number | null;
-                            fired: number;
-                            id: string;
-                            lastError: {
-                                at: string | null;
-                                message: string;
-                            } | null;
-                            lastFireAt: string | null;
-                            name: string;
-                            nextFireAt: string | null;
-                            /** @enum {string} */
-                            overlap: "skip" | "allow";
-                            runs: {
-                                firedAt: string | null;
-                                /** @enum {string} */
-                                kind: "job" | "batch" | "crawl";
-                                manual: boolean;
-                                runId: string;
-                                scheduledFor: string | null;
-                                /** @description skipped, or the job's (completed, failed, running), batch's (finished, running) or crawl's (running, completed, cancelled, failed) state; unknown once retention removed it */
-                                state: string;
-                                /** @enum {string} */
-                                status: "started" | "skipped";
-                                statusUrl: string | null;
-                            }[];
-                            skipped: number;
-                            target: {
-                                [key: string]: unknown;
-                            };
-                            timezone: string | null;
-                            updatedAt: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid input: the detail names the field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unknown schedule */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Broker unreachable: retry after Retry-After seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["getSchedule"];
         /** Replace a schedule (enabled: false pauses it) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @default false */
-                        catchUp?: boolean;
-                        cron?: string;
-                        /** @default true */
-                        enabled?: boolean;
-                        everyMs?: number;
-                        name: string;
-                        /**
-                         * @default skip
-                         * @enum {string}
-                         */
-                        overlap?: "skip" | "allow";
-                        target: {
-                            batch?: {
-                                defaults?: {
-                                    [key: string]: unknown;
-                                };
-                                /** @description Written by the workers once every job finished (shared/exports/export-target.ts) */
-                                export?: {
-                                    /**
-                                     * @default jsonl
-                                     * @enum {string}
-                                     */
-                                    format?: "jsonl" | "csv";
-                                    url?: string;
-                                };
-                                urls: string[];
-                            };
-                            crawl?: {
-                                /** @default false */
-                                allowExternalLinks?: boolean;
-                                /** @default false */
-                                allowSubdomains?: boolean;
-                                /** @default 3 */
-                                attempts?: number;
-                                callbackUrl?: string;
-                                events?: ("crawl.started" | "crawl.page" | "crawl.completed" | "crawl.failed")[];
-                                excludePaths?: string[];
-                                export?: {
-                                    /**
-                                     * @default jsonl
-                                     * @enum {string}
-                                     */
-                                    format?: "jsonl" | "csv";
-                                    url?: string;
-                                };
-                                idempotencyKey?: string;
-                                /** @default false */
-                                ignoreQueryParameters?: boolean;
-                                includePaths?: string[];
-                                /** @default 1000 */
-                                limit?: number;
-                                maxConcurrency?: number;
-                                /** @default 10 */
-                                maxDepth?: number;
-                                /** @default {} */
-                                scrape?: {
-                                    /**
-                                     * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
-                                     * @example [
-                                     *       {
-                                     *         "type": "click",
-                                     *         "selector": "#load-more"
-                                     *       },
-                                     *       {
-                                     *         "type": "wait",
-                                     *         "selector": ".item:nth-child(20)"
-                                     *       },
-                                     *       {
-                                     *         "type": "screenshot"
-                                     *       }
-                                     *     ]
-                                     */
-                                    actions?: ({
-                                        /** @description Pause this long; with selector: wait at most this long for it */
-                                        milliseconds?: number;
-                                        /** @description Wait until an element matches (at most milliseconds, default 10,000) */
-                                        selector?: string;
-                                        /** @enum {string} */
-                                        type: "wait";
-                                    } | {
-                                        /** @description Click every match, not just the first */
-                                        all?: boolean;
-                                        selector: string;
-                                        /** @enum {string} */
-                                        type: "click";
-                                    } | {
-                                        /** @description Focus (click) this element first; else type into the focused one */
-                                        selector?: string;
-                                        text: string;
-                                        /** @enum {string} */
-                                        type: "write";
-                                    } | {
-                                        /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
-                                        key: string;
-                                        /** @enum {string} */
-                                        type: "press";
-                                    } | {
-                                        /**
-                                         * @default down
-                                         * @enum {string}
-                                         */
-                                        direction?: "up" | "down";
-                                        /** @description Scroll this element (else the page) by one screen */
-                                        selector?: string;
-                                        /** @enum {string} */
-                                        type: "scroll";
-                                    } | {
-                                        fullPage?: boolean;
-                                        /** @enum {string} */
-                                        type: "screenshot";
-                                    } | {
-                                        /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
-                                        script: string;
-                                        /** @enum {string} */
-                                        type: "executeJavascript";
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "scrape";
-                                    })[];
-                                    /**
-                                     * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
-                                     * @example [
-                                     *       "image",
-                                     *       "font"
-                                     *     ]
-                                     */
-                                    blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
-                                    /**
-                                     * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
-                                     * @example {
-                                     *       "json": {
-                                     *         "query": "shoes",
-                                     *         "page": 2
-                                     *       }
-                                     *     }
-                                     */
-                                    body?: string | {
-                                        /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
-                                        form?: {
-                                            [key: string]: string | string[];
-                                        };
-                                        /** @description Sent as JSON (Content-Type application/json) */
-                                        json?: unknown;
-                                    };
-                                    /** @enum {string} */
-                                    callbackOn?: "always" | "change";
-                                    changeTracking?: {
-                                        /** @enum {string} */
-                                        mode: "fields" | "markdown";
-                                        tag?: string;
-                                    };
-                                    /**
-                                     * @example [
-                                     *       {
-                                     *         "name": "session",
-                                     *         "value": "abc123",
-                                     *         "path": "/"
-                                     *       }
-                                     *     ]
-                                     */
-                                    cookies?: {
-                                        domain?: string;
-                                        httpOnly?: boolean;
-                                        name: string;
-                                        path?: string;
-                                        secure?: boolean;
-                                        value: string;
-                                    }[];
-                                    /**
-                                     * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
-                                     * @enum {string}
-                                     */
-                                    device?: "desktop" | "mobile";
-                                    excludeTags?: string[];
-                                    /** @default {} */
-                                    extract?: {
-                                        [key: string]: string | {
-                                            all?: boolean;
-                                            attr?: string;
-                                            selector: string;
-                                        };
-                                    };
-                                    formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
-                                        fullPage?: boolean;
-                                        quality?: number;
-                                        /** @enum {string} */
-                                        type: "screenshot";
-                                        viewport?: {
-                                            height: number;
-                                            width: number;
-                                        };
-                                    } | {
-                                        /** @enum {string} */
-                                        type: "pdf";
-                                    })[];
-                                    /**
-                                     * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
-                                     * @example {
-                                     *       "Accept-Language": "de-DE",
-                                     *       "X-Api-Key": "abc123"
-                                     *     }
-                                     */
-                                    headers?: {
-                                        [key: string]: string;
-                                    };
-                                    ignoreRobots?: boolean;
-                                    includeTags?: string[];
-                                    /**
-                                     * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
-                                     * @example de-DE
-                                     */
-                                    locale?: string;
-                                    /**
-                                     * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
-                                     * @enum {string}
-                                     */
-                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-                                    /**
-                                     * @default http
-                                     * @enum {string}
-                                     */
-                                    mode?: "http" | "browser";
-                                    onlyMainContent?: boolean;
-                                    /**
-                                     * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
-                                     * @example {
-                                     *       "pool": "residential",
-                                     *       "session": "checkout-1"
-                                     *     }
-                                     */
-                                    proxy?: "none" | "auto" | {
-                                        pool: string;
-                                        /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
-                                        session?: string;
-                                    };
-                                    /** @default 30000 */
-                                    timeoutMs?: number;
-                                    /**
-                                     * @description Browser mode: the page's time zone (Date, Intl)
-                                     * @example America/New_York
-                                     */
-                                    timezone?: string;
-                                    /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
-                                    userAgent?: string;
-                                    waitFor?: string;
-                                };
-                                /**
-                                 * @default include
-                                 * @enum {string}
-                                 */
-                                sitemap?: "include" | "skip" | "only";
-                                url?: string;
-                                urls?: string[];
-                            };
-                            job?: {
-                                /**
-                                 * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
-                                 * @example [
-                                 *       {
-                                 *         "type": "click",
-                                 *         "selector": "#load-more"
-                                 *       },
-                                 *       {
-                                 *         "type": "wait",
-                                 *         "selector": ".item:nth-child(20)"
-                                 *       },
-                                 *       {
-                                 *         "type": "screenshot"
-                                 *       }
-                                 *     ]
-                                 */
-                                actions?: ({
-                                    /** @description Pause this long; with selector: wait at most this long for it */
-                                    milliseconds?: number;
-                                    /** @description Wait until an element matches (at most milliseconds, default 10,000) */
-                                    selector?: string;
-                                    /** @enum {string} */
-                                    type: "wait";
-                                } | {
-                                    /** @description Click every match, not just the first */
-                                    all?: boolean;
-                                    selector: string;
-                                    /** @enum {string} */
-                                    type: "click";
-                                } | {
-                                    /** @description Focus (click) this element first; else type into the focused one */
-                                    selector?: string;
-                                    text: string;
-                                    /** @enum {string} */
-                                    type: "write";
-                                } | {
-                                    /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
-                                    key: string;
-                                    /** @enum {string} */
-                                    type: "press";
-                                } | {
-                                    /**
-                                     * @default down
-                                     * @enum {string}
-                                     */
-                                    direction?: "up" | "down";
-                                    /** @description Scroll this element (else the page) by one screen */
-                                    selector?: string;
-                                    /** @enum {string} */
-                                    type: "scroll";
-                                } | {
-                                    fullPage?: boolean;
-                                    /** @enum {string} */
-                                    type: "screenshot";
-                                } | {
-                                    /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
-                                    script: string;
-                                    /** @enum {string} */
-                                    type: "executeJavascript";
-                                } | {
-                                    /** @enum {string} */
-                                    type: "scrape";
-                                })[];
-                                /** @default 3 */
-                                attempts?: number;
-                                /**
-                                 * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
-                                 * @example [
-                                 *       "image",
-                                 *       "font"
-                                 *     ]
-                                 */
-                                blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
-                                /**
-                                 * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
-                                 * @example {
-                                 *       "json": {
-                                 *         "query": "shoes",
-                                 *         "page": 2
-                                 *       }
-                                 *     }
-                                 */
-                                body?: string | {
-                                    /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
-                                    form?: {
-                                        [key: string]: string | string[];
-                                    };
-                                    /** @description Sent as JSON (Content-Type application/json) */
-                                    json?: unknown;
-                                };
-                                /** @enum {string} */
-                                callbackOn?: "always" | "change";
-                                callbackUrl?: string;
-                                changeTracking?: {
-                                    /** @enum {string} */
-                                    mode: "fields" | "markdown";
-                                    tag?: string;
-                                };
-                                /**
-                                 * @example [
-                                 *       {
-                                 *         "name": "session",
-                                 *         "value": "abc123",
-                                 *         "path": "/"
-                                 *       }
-                                 *     ]
-                                 */
-                                cookies?: {
-                                    domain?: string;
-                                    httpOnly?: boolean;
-                                    name: string;
-                                    path?: string;
-                                    secure?: boolean;
-                                    value: string;
-                                }[];
-                                dedupeWindowMs?: number;
-                                /** @default 0 */
-                                delayMs?: number;
-                                /**
-                                 * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
-                                 * @enum {string}
-                                 */
-                                device?: "desktop" | "mobile";
-                                excludeTags?: string[];
-                                /** @default {} */
-                                extract?: {
-                                    [key: string]: string | {
-                                        all?: boolean;
-                                        attr?: string;
-                                        selector: string;
-                                    };
-                                };
-                                formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
-                                    fullPage?: boolean;
-                                    quality?: number;
-                                    /** @enum {string} */
-                                    type: "screenshot";
-                                    viewport?: {
-                                        height: number;
-                                        width: number;
-                                    };
-                                } | {
-                                    /** @enum {string} */
-                                    type: "pdf";
-                                })[];
-                                /**
-                                 * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
-                                 * @example {
-                                 *       "Accept-Language": "de-DE",
-                                 *       "X-Api-Key": "abc123"
-                                 *     }
-                                 */
-                                headers?: {
-                                    [key: string]: string;
-                                };
-                                idempotencyKey?: string;
-                                ignoreRobots?: boolean;
-                                includeTags?: string[];
-                                /**
-                                 * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
-                                 * @example de-DE
-                                 */
-                                locale?: string;
-                                /**
-                                 * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
-                                 * @enum {string}
-                                 */
-                                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-                                /**
-                                 * @default http
-                                 * @enum {string}
-                                 */
-                                mode?: "http" | "browser";
-                                onlyMainContent?: boolean;
-                                /** @default 0 */
-                                priority?: number;
-                                /**
-                                 * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
-                                 * @example {
-                                 *       "pool": "residential",
-                                 *       "session": "checkout-1"
-                                 *     }
-                                 */
-                                proxy?: "none" | "auto" | {
-                                    pool: string;
-                                    /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
-                                    session?: string;
-                                };
-                                /** @default 30000 */
-                                timeoutMs?: number;
-                                /**
-                                 * @description Browser mode: the page's time zone (Date, Intl)
-                                 * @example America/New_York
-                                 */
-                                timezone?: string;
-                                url: string;
-                                /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
-                                userAgent?: string;
-                                waitFor?: string;
-                            };
-                        };
-                        timezone?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Stored */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            catchUp: boolean;
-                            cron: string | null;
-                            enabled: boolean;
-                            everyMs: number | null;
-                            id: string;
-                            name: string;
-                            nextFireAt: string | null;
-                            /** @enum {string} */
-                            overlap: "skip" | "allow";
-                            statusUrl: string;
-                            target: {
-                                [key: string]: unknown;
-                            };
-                            timezone: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid input: the detail names the field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unknown schedule */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Broker unreachable: retry after Retry-After seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        put: operations["replaceSchedule"];
         post?: never;
         /** Delete a schedule (runs already added finish) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid input: the detail names the field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unknown schedule */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Broker unreachable: retry after Retry-After seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteSchedule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1624,71 +335,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Run a schedule now (whatever its overlap rule) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Queued: the run gets this id */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            kind: "job" | "batch" | "crawl";
-                            runId: string;
-                            scheduleId: string;
-                            statusUrl: string;
-                        };
-                    };
-                };
-                /** @description Invalid input: the detail names the field */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid API key */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unknown schedule */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Broker unreachable: retry after Retry-After seconds */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["runSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2437,6 +1084,235 @@ export interface components {
             title: string;
             /** @description `urn:quarry:problem:<slug>`, one per failure meaning */
             type: string;
+        };
+        /**
+         * @example {
+         *       "schedules": [
+         *         {
+         *           "id": "3f2a9c0b1d4e.sc-7c1f3a52-9b0e-4d7a-8f2c-1e5d6b7a8c90",
+         *           "name": "Daily price check",
+         *           "cron": "0 6 * * *",
+         *           "timezone": "Europe/Paris",
+         *           "everyMs": null,
+         *           "enabled": true,
+         *           "overlap": "skip",
+         *           "catchUp": false,
+         *           "kind": "job",
+         *           "createdAt": "2026-12-01T09:12:00.000Z",
+         *           "updatedAt": "2026-12-01T09:12:00.000Z",
+         *           "nextFireAt": "2026-12-03T05:00:00.000Z",
+         *           "lastFireAt": "2026-12-02T05:00:00.000Z",
+         *           "lastError": null,
+         *           "fired": 1,
+         *           "skipped": 0
+         *         }
+         *       ]
+         *     }
+         */
+        ScheduleList: {
+            schedules: components["schemas"]["ScheduleSummary"][];
+        };
+        /**
+         * @example {
+         *       "scheduleId": "3f2a9c0b1d4e.sc-7c1f3a52-9b0e-4d7a-8f2c-1e5d6b7a8c90",
+         *       "runId": "3f2a9c0b1d4e.sr-7c1f3a529b0e4d7a8f2c1e5d6b7a8c90-m4k9q2z7x",
+         *       "kind": "job",
+         *       "statusUrl": "https://quarry.example/v1/jobs/3f2a9c0b1d4e.sr-7c1f3a529b0e4d7a8f2c1e5d6b7a8c90-m4k9q2z7x"
+         *     }
+         */
+        ScheduleRunQueued: {
+            /**
+             * @description What each run makes: a job, a batch or a crawl
+             * @enum {string}
+             */
+            kind: "job" | "batch" | "crawl";
+            runId: string;
+            scheduleId: string;
+            statusUrl: string;
+        };
+        /**
+         * @example {
+         *       "id": "3f2a9c0b1d4e.sc-7c1f3a52-9b0e-4d7a-8f2c-1e5d6b7a8c90",
+         *       "name": "Daily price check",
+         *       "cron": "0 6 * * *",
+         *       "timezone": "Europe/Paris",
+         *       "everyMs": null,
+         *       "enabled": true,
+         *       "overlap": "skip",
+         *       "catchUp": false,
+         *       "target": {
+         *         "job": {
+         *           "url": "https://shop.example.com/product/1",
+         *           "extract": {
+         *             "price": ".price"
+         *           },
+         *           "mode": "http",
+         *           "attempts": 3
+         *         }
+         *       },
+         *       "nextFireAt": "2026-12-03T05:00:00.000Z",
+         *       "statusUrl": "https://quarry.example/v1/schedules/3f2a9c0b1d4e.sc-7c1f3a52-9b0e-4d7a-8f2c-1e5d6b7a8c90"
+         *     }
+         */
+        ScheduleStored: {
+            catchUp: boolean;
+            cron: string | null;
+            enabled: boolean;
+            everyMs: number | null;
+            id: string;
+            name: string;
+            /** @description The first slot; null while disabled */
+            nextFireAt: string | null;
+            /** @enum {string} */
+            overlap: "skip" | "allow";
+            statusUrl: string;
+            /** @description The target as validated: {job}, {batch} or {crawl} */
+            target: {
+                [key: string]: unknown;
+            };
+            /** @description The cron's IANA zone (UTC by default); null with everyMs */
+            timezone: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "3f2a9c0b1d4e.sc-7c1f3a52-9b0e-4d7a-8f2c-1e5d6b7a8c90",
+         *       "name": "Daily price check",
+         *       "cron": "0 6 * * *",
+         *       "timezone": "Europe/Paris",
+         *       "everyMs": null,
+         *       "enabled": true,
+         *       "overlap": "skip",
+         *       "catchUp": false,
+         *       "kind": "job",
+         *       "createdAt": "2026-12-01T09:12:00.000Z",
+         *       "updatedAt": "2026-12-01T09:12:00.000Z",
+         *       "nextFireAt": "2026-12-03T05:00:00.000Z",
+         *       "lastFireAt": "2026-12-02T05:00:00.000Z",
+         *       "lastError": null,
+         *       "fired": 1,
+         *       "skipped": 0
+         *     }
+         */
+        ScheduleSummary: {
+            catchUp: boolean;
+            createdAt: string | null;
+            cron: string | null;
+            enabled: boolean;
+            everyMs: number | null;
+            /** @description Runs added */
+            fired: number;
+            id: string;
+            /**
+             * @description What each run makes: a job, a batch or a crawl
+             * @enum {string}
+             */
+            kind: "job" | "batch" | "crawl";
+            /** @description Why the last run could not be added, if it could not */
+            lastError: {
+                at: string | null;
+                message: string;
+            } | null;
+            lastFireAt: string | null;
+            name: string;
+            /** @description The next slot; null while disabled */
+            nextFireAt: string | null;
+            /** @enum {string} */
+            overlap: "skip" | "allow";
+            /** @description Slots skipped by overlap: skip */
+            skipped: number;
+            /** @description The cron's IANA zone (UTC by default); null with everyMs */
+            timezone: string | null;
+            updatedAt: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "3f2a9c0b1d4e.sc-7c1f3a52-9b0e-4d7a-8f2c-1e5d6b7a8c90",
+         *       "name": "Daily price check",
+         *       "cron": "0 6 * * *",
+         *       "timezone": "Europe/Paris",
+         *       "everyMs": null,
+         *       "enabled": true,
+         *       "overlap": "skip",
+         *       "catchUp": false,
+         *       "target": {
+         *         "job": {
+         *           "url": "https://shop.example.com/product/1",
+         *           "extract": {
+         *             "price": ".price"
+         *           },
+         *           "mode": "http",
+         *           "attempts": 3
+         *         }
+         *       },
+         *       "createdAt": "2026-12-01T09:12:00.000Z",
+         *       "updatedAt": "2026-12-01T09:12:00.000Z",
+         *       "nextFireAt": "2026-12-03T05:00:00.000Z",
+         *       "lastFireAt": "2026-12-02T05:00:00.000Z",
+         *       "lastError": null,
+         *       "fired": 1,
+         *       "skipped": 0,
+         *       "runs": [
+         *         {
+         *           "runId": "3f2a9c0b1d4e.sr-7c1f3a529b0e4d7a8f2c1e5d6b7a8c90-mjb2v8w0",
+         *           "kind": "job",
+         *           "scheduledFor": "2026-12-02T05:00:00.000Z",
+         *           "firedAt": "2026-12-02T05:00:00.041Z",
+         *           "manual": false,
+         *           "status": "started",
+         *           "state": "completed",
+         *           "statusUrl": "https://quarry.example/v1/jobs/3f2a9c0b1d4e.sr-7c1f3a529b0e4d7a8f2c1e5d6b7a8c90-mjb2v8w0"
+         *         }
+         *       ]
+         *     }
+         */
+        ScheduleView: {
+            catchUp: boolean;
+            createdAt: string | null;
+            cron: string | null;
+            enabled: boolean;
+            everyMs: number | null;
+            /** @description Runs added */
+            fired: number;
+            id: string;
+            /** @description Why the last run could not be added, if it could not */
+            lastError: {
+                at: string | null;
+                message: string;
+            } | null;
+            lastFireAt: string | null;
+            name: string;
+            /** @description The next slot; null while disabled */
+            nextFireAt: string | null;
+            /** @enum {string} */
+            overlap: "skip" | "allow";
+            /** @description The last runs, newest first */
+            runs: {
+                firedAt: string | null;
+                /**
+                 * @description What each run makes: a job, a batch or a crawl
+                 * @enum {string}
+                 */
+                kind: "job" | "batch" | "crawl";
+                manual: boolean;
+                runId: string;
+                /** @description The slot it fired for; null for a manual run */
+                scheduledFor: string | null;
+                /** @description skipped, or the job's (completed, failed, running), batch's (finished, running) or crawl's (running, completed, cancelled, failed) state; unknown once retention removed it */
+                state: string;
+                /** @enum {string} */
+                status: "started" | "skipped";
+                /** @description Where to read the run (GET /v1/jobs, /v1/batches or /v1/crawls); null when skipped */
+                statusUrl: string | null;
+            }[];
+            /** @description Slots skipped by overlap: skip */
+            skipped: number;
+            /** @description The target as validated: {job}, {batch} or {crawl} */
+            target: {
+                [key: string]: unknown;
+            };
+            /** @description The cron's IANA zone (UTC by default); null with everyMs */
+            timezone: string | null;
+            updatedAt: string | null;
         };
         /** @description POST /v1/jobs body that runs task "catalog" (http mode, time budget 60000 ms) */
         TaskRequest_catalog: {
@@ -4349,6 +3225,1332 @@ export interface operations {
             };
             /** @description No worker answered within 30 s */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every schedule of the tenant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            /** @description Invalid input: the detail names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Broker unreachable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    catchUp?: boolean;
+                    cron?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    everyMs?: number;
+                    name: string;
+                    /**
+                     * @default skip
+                     * @enum {string}
+                     */
+                    overlap?: "skip" | "allow";
+                    target: {
+                        batch?: {
+                            defaults?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Written by the workers once every job finished (shared/exports/export-target.ts) */
+                            export?: {
+                                /**
+                                 * @default jsonl
+                                 * @enum {string}
+                                 */
+                                format?: "jsonl" | "csv";
+                                url?: string;
+                            };
+                            urls: string[];
+                        };
+                        crawl?: {
+                            /** @default false */
+                            allowExternalLinks?: boolean;
+                            /** @default false */
+                            allowSubdomains?: boolean;
+                            /** @default 3 */
+                            attempts?: number;
+                            callbackUrl?: string;
+                            events?: ("crawl.started" | "crawl.page" | "crawl.completed" | "crawl.failed")[];
+                            excludePaths?: string[];
+                            export?: {
+                                /**
+                                 * @default jsonl
+                                 * @enum {string}
+                                 */
+                                format?: "jsonl" | "csv";
+                                url?: string;
+                            };
+                            idempotencyKey?: string;
+                            /** @default false */
+                            ignoreQueryParameters?: boolean;
+                            includePaths?: string[];
+                            /** @default 1000 */
+                            limit?: number;
+                            maxConcurrency?: number;
+                            /** @default 10 */
+                            maxDepth?: number;
+                            /** @default {} */
+                            scrape?: {
+                                /**
+                                 * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                                 * @example [
+                                 *       {
+                                 *         "type": "click",
+                                 *         "selector": "#load-more"
+                                 *       },
+                                 *       {
+                                 *         "type": "wait",
+                                 *         "selector": ".item:nth-child(20)"
+                                 *       },
+                                 *       {
+                                 *         "type": "screenshot"
+                                 *       }
+                                 *     ]
+                                 */
+                                actions?: ({
+                                    /** @description Pause this long; with selector: wait at most this long for it */
+                                    milliseconds?: number;
+                                    /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "wait";
+                                } | {
+                                    /** @description Click every match, not just the first */
+                                    all?: boolean;
+                                    selector: string;
+                                    /** @enum {string} */
+                                    type: "click";
+                                } | {
+                                    /** @description Focus (click) this element first; else type into the focused one */
+                                    selector?: string;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "write";
+                                } | {
+                                    /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                    key: string;
+                                    /** @enum {string} */
+                                    type: "press";
+                                } | {
+                                    /**
+                                     * @default down
+                                     * @enum {string}
+                                     */
+                                    direction?: "up" | "down";
+                                    /** @description Scroll this element (else the page) by one screen */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "scroll";
+                                } | {
+                                    fullPage?: boolean;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                } | {
+                                    /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                    script: string;
+                                    /** @enum {string} */
+                                    type: "executeJavascript";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "scrape";
+                                })[];
+                                /**
+                                 * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                                 * @example [
+                                 *       "image",
+                                 *       "font"
+                                 *     ]
+                                 */
+                                blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                                /**
+                                 * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                                 * @example {
+                                 *       "json": {
+                                 *         "query": "shoes",
+                                 *         "page": 2
+                                 *       }
+                                 *     }
+                                 */
+                                body?: string | {
+                                    /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                    form?: {
+                                        [key: string]: string | string[];
+                                    };
+                                    /** @description Sent as JSON (Content-Type application/json) */
+                                    json?: unknown;
+                                };
+                                /** @enum {string} */
+                                callbackOn?: "always" | "change";
+                                changeTracking?: {
+                                    /** @enum {string} */
+                                    mode: "fields" | "markdown";
+                                    tag?: string;
+                                };
+                                /**
+                                 * @example [
+                                 *       {
+                                 *         "name": "session",
+                                 *         "value": "abc123",
+                                 *         "path": "/"
+                                 *       }
+                                 *     ]
+                                 */
+                                cookies?: {
+                                    domain?: string;
+                                    httpOnly?: boolean;
+                                    name: string;
+                                    path?: string;
+                                    secure?: boolean;
+                                    value: string;
+                                }[];
+                                /**
+                                 * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                                 * @enum {string}
+                                 */
+                                device?: "desktop" | "mobile";
+                                excludeTags?: string[];
+                                /** @default {} */
+                                extract?: {
+                                    [key: string]: string | {
+                                        all?: boolean;
+                                        attr?: string;
+                                        selector: string;
+                                    };
+                                };
+                                formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                    fullPage?: boolean;
+                                    quality?: number;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                    viewport?: {
+                                        height: number;
+                                        width: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pdf";
+                                })[];
+                                /**
+                                 * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                                 * @example {
+                                 *       "Accept-Language": "de-DE",
+                                 *       "X-Api-Key": "abc123"
+                                 *     }
+                                 */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                ignoreRobots?: boolean;
+                                includeTags?: string[];
+                                /**
+                                 * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                                 * @example de-DE
+                                 */
+                                locale?: string;
+                                /**
+                                 * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                                 * @enum {string}
+                                 */
+                                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /**
+                                 * @default http
+                                 * @enum {string}
+                                 */
+                                mode?: "http" | "browser";
+                                onlyMainContent?: boolean;
+                                /**
+                                 * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                                 * @example {
+                                 *       "pool": "residential",
+                                 *       "session": "checkout-1"
+                                 *     }
+                                 */
+                                proxy?: "none" | "auto" | {
+                                    pool: string;
+                                    /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                    session?: string;
+                                };
+                                /** @default 30000 */
+                                timeoutMs?: number;
+                                /**
+                                 * @description Browser mode: the page's time zone (Date, Intl)
+                                 * @example America/New_York
+                                 */
+                                timezone?: string;
+                                /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                                userAgent?: string;
+                                waitFor?: string;
+                            };
+                            /**
+                             * @default include
+                             * @enum {string}
+                             */
+                            sitemap?: "include" | "skip" | "only";
+                            url?: string;
+                            urls?: string[];
+                        };
+                        job?: {
+                            /**
+                             * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                             * @example [
+                             *       {
+                             *         "type": "click",
+                             *         "selector": "#load-more"
+                             *       },
+                             *       {
+                             *         "type": "wait",
+                             *         "selector": ".item:nth-child(20)"
+                             *       },
+                             *       {
+                             *         "type": "screenshot"
+                             *       }
+                             *     ]
+                             */
+                            actions?: ({
+                                /** @description Pause this long; with selector: wait at most this long for it */
+                                milliseconds?: number;
+                                /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                selector?: string;
+                                /** @enum {string} */
+                                type: "wait";
+                            } | {
+                                /** @description Click every match, not just the first */
+                                all?: boolean;
+                                selector: string;
+                                /** @enum {string} */
+                                type: "click";
+                            } | {
+                                /** @description Focus (click) this element first; else type into the focused one */
+                                selector?: string;
+                                text: string;
+                                /** @enum {string} */
+                                type: "write";
+                            } | {
+                                /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                key: string;
+                                /** @enum {string} */
+                                type: "press";
+                            } | {
+                                /**
+                                 * @default down
+                                 * @enum {string}
+                                 */
+                                direction?: "up" | "down";
+                                /** @description Scroll this element (else the page) by one screen */
+                                selector?: string;
+                                /** @enum {string} */
+                                type: "scroll";
+                            } | {
+                                fullPage?: boolean;
+                                /** @enum {string} */
+                                type: "screenshot";
+                            } | {
+                                /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                script: string;
+                                /** @enum {string} */
+                                type: "executeJavascript";
+                            } | {
+                                /** @enum {string} */
+                                type: "scrape";
+                            })[];
+                            /** @default 3 */
+                            attempts?: number;
+                            /**
+                             * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                             * @example [
+                             *       "image",
+                             *       "font"
+                             *     ]
+                             */
+                            blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                            /**
+                             * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                             * @example {
+                             *       "json": {
+                             *         "query": "shoes",
+                             *         "page": 2
+                             *       }
+                             *     }
+                             */
+                            body?: string | {
+                                /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                form?: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Sent as JSON (Content-Type application/json) */
+                                json?: unknown;
+                            };
+                            /** @enum {string} */
+                            callbackOn?: "always" | "change";
+                            callbackUrl?: string;
+                            changeTracking?: {
+                                /** @enum {string} */
+                                mode: "fields" | "markdown";
+                                tag?: string;
+                            };
+                            /**
+                             * @example [
+                             *       {
+                             *         "name": "session",
+                             *         "value": "abc123",
+                             *         "path": "/"
+                             *       }
+                             *     ]
+                             */
+                            cookies?: {
+                                domain?: string;
+                                httpOnly?: boolean;
+                                name: string;
+                                path?: string;
+                                secure?: boolean;
+                                value: string;
+                            }[];
+                            dedupeWindowMs?: number;
+                            /** @default 0 */
+                            delayMs?: number;
+                            /**
+                             * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                             * @enum {string}
+                             */
+                            device?: "desktop" | "mobile";
+                            excludeTags?: string[];
+                            /** @default {} */
+                            extract?: {
+                                [key: string]: string | {
+                                    all?: boolean;
+                                    attr?: string;
+                                    selector: string;
+                                };
+                            };
+                            formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                fullPage?: boolean;
+                                quality?: number;
+                                /** @enum {string} */
+                                type: "screenshot";
+                                viewport?: {
+                                    height: number;
+                                    width: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                type: "pdf";
+                            })[];
+                            /**
+                             * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                             * @example {
+                             *       "Accept-Language": "de-DE",
+                             *       "X-Api-Key": "abc123"
+                             *     }
+                             */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            idempotencyKey?: string;
+                            ignoreRobots?: boolean;
+                            includeTags?: string[];
+                            /**
+                             * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                             * @example de-DE
+                             */
+                            locale?: string;
+                            /**
+                             * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                             * @enum {string}
+                             */
+                            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                            /**
+                             * @default http
+                             * @enum {string}
+                             */
+                            mode?: "http" | "browser";
+                            onlyMainContent?: boolean;
+                            /** @default 0 */
+                            priority?: number;
+                            /**
+                             * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                             * @example {
+                             *       "pool": "residential",
+                             *       "session": "checkout-1"
+                             *     }
+                             */
+                            proxy?: "none" | "auto" | {
+                                pool: string;
+                                /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                session?: string;
+                            };
+                            /** @default 30000 */
+                            timeoutMs?: number;
+                            /**
+                             * @description Browser mode: the page's time zone (Date, Intl)
+                             * @example America/New_York
+                             */
+                            timezone?: string;
+                            url: string;
+                            /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                            userAgent?: string;
+                            waitFor?: string;
+                        };
+                    };
+                    timezone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored; nextFireAt is its first slot */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleStored"];
+                };
+            };
+            /** @description Invalid input: the detail names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant holds QUARRY_MAX_SCHEDULES schedules already, or the next slot is being fired (retry after Retry-After) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Broker unreachable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description Invalid input: the detail names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Broker unreachable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    catchUp?: boolean;
+                    cron?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    everyMs?: number;
+                    name: string;
+                    /**
+                     * @default skip
+                     * @enum {string}
+                     */
+                    overlap?: "skip" | "allow";
+                    target: {
+                        batch?: {
+                            defaults?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Written by the workers once every job finished (shared/exports/export-target.ts) */
+                            export?: {
+                                /**
+                                 * @default jsonl
+                                 * @enum {string}
+                                 */
+                                format?: "jsonl" | "csv";
+                                url?: string;
+                            };
+                            urls: string[];
+                        };
+                        crawl?: {
+                            /** @default false */
+                            allowExternalLinks?: boolean;
+                            /** @default false */
+                            allowSubdomains?: boolean;
+                            /** @default 3 */
+                            attempts?: number;
+                            callbackUrl?: string;
+                            events?: ("crawl.started" | "crawl.page" | "crawl.completed" | "crawl.failed")[];
+                            excludePaths?: string[];
+                            export?: {
+                                /**
+                                 * @default jsonl
+                                 * @enum {string}
+                                 */
+                                format?: "jsonl" | "csv";
+                                url?: string;
+                            };
+                            idempotencyKey?: string;
+                            /** @default false */
+                            ignoreQueryParameters?: boolean;
+                            includePaths?: string[];
+                            /** @default 1000 */
+                            limit?: number;
+                            maxConcurrency?: number;
+                            /** @default 10 */
+                            maxDepth?: number;
+                            /** @default {} */
+                            scrape?: {
+                                /**
+                                 * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                                 * @example [
+                                 *       {
+                                 *         "type": "click",
+                                 *         "selector": "#load-more"
+                                 *       },
+                                 *       {
+                                 *         "type": "wait",
+                                 *         "selector": ".item:nth-child(20)"
+                                 *       },
+                                 *       {
+                                 *         "type": "screenshot"
+                                 *       }
+                                 *     ]
+                                 */
+                                actions?: ({
+                                    /** @description Pause this long; with selector: wait at most this long for it */
+                                    milliseconds?: number;
+                                    /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "wait";
+                                } | {
+                                    /** @description Click every match, not just the first */
+                                    all?: boolean;
+                                    selector: string;
+                                    /** @enum {string} */
+                                    type: "click";
+                                } | {
+                                    /** @description Focus (click) this element first; else type into the focused one */
+                                    selector?: string;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "write";
+                                } | {
+                                    /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                    key: string;
+                                    /** @enum {string} */
+                                    type: "press";
+                                } | {
+                                    /**
+                                     * @default down
+                                     * @enum {string}
+                                     */
+                                    direction?: "up" | "down";
+                                    /** @description Scroll this element (else the page) by one screen */
+                                    selector?: string;
+                                    /** @enum {string} */
+                                    type: "scroll";
+                                } | {
+                                    fullPage?: boolean;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                } | {
+                                    /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                    script: string;
+                                    /** @enum {string} */
+                                    type: "executeJavascript";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "scrape";
+                                })[];
+                                /**
+                                 * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                                 * @example [
+                                 *       "image",
+                                 *       "font"
+                                 *     ]
+                                 */
+                                blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                                /**
+                                 * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                                 * @example {
+                                 *       "json": {
+                                 *         "query": "shoes",
+                                 *         "page": 2
+                                 *       }
+                                 *     }
+                                 */
+                                body?: string | {
+                                    /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                    form?: {
+                                        [key: string]: string | string[];
+                                    };
+                                    /** @description Sent as JSON (Content-Type application/json) */
+                                    json?: unknown;
+                                };
+                                /** @enum {string} */
+                                callbackOn?: "always" | "change";
+                                changeTracking?: {
+                                    /** @enum {string} */
+                                    mode: "fields" | "markdown";
+                                    tag?: string;
+                                };
+                                /**
+                                 * @example [
+                                 *       {
+                                 *         "name": "session",
+                                 *         "value": "abc123",
+                                 *         "path": "/"
+                                 *       }
+                                 *     ]
+                                 */
+                                cookies?: {
+                                    domain?: string;
+                                    httpOnly?: boolean;
+                                    name: string;
+                                    path?: string;
+                                    secure?: boolean;
+                                    value: string;
+                                }[];
+                                /**
+                                 * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                                 * @enum {string}
+                                 */
+                                device?: "desktop" | "mobile";
+                                excludeTags?: string[];
+                                /** @default {} */
+                                extract?: {
+                                    [key: string]: string | {
+                                        all?: boolean;
+                                        attr?: string;
+                                        selector: string;
+                                    };
+                                };
+                                formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                    fullPage?: boolean;
+                                    quality?: number;
+                                    /** @enum {string} */
+                                    type: "screenshot";
+                                    viewport?: {
+                                        height: number;
+                                        width: number;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    type: "pdf";
+                                })[];
+                                /**
+                                 * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                                 * @example {
+                                 *       "Accept-Language": "de-DE",
+                                 *       "X-Api-Key": "abc123"
+                                 *     }
+                                 */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                ignoreRobots?: boolean;
+                                includeTags?: string[];
+                                /**
+                                 * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                                 * @example de-DE
+                                 */
+                                locale?: string;
+                                /**
+                                 * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                                 * @enum {string}
+                                 */
+                                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /**
+                                 * @default http
+                                 * @enum {string}
+                                 */
+                                mode?: "http" | "browser";
+                                onlyMainContent?: boolean;
+                                /**
+                                 * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                                 * @example {
+                                 *       "pool": "residential",
+                                 *       "session": "checkout-1"
+                                 *     }
+                                 */
+                                proxy?: "none" | "auto" | {
+                                    pool: string;
+                                    /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                    session?: string;
+                                };
+                                /** @default 30000 */
+                                timeoutMs?: number;
+                                /**
+                                 * @description Browser mode: the page's time zone (Date, Intl)
+                                 * @example America/New_York
+                                 */
+                                timezone?: string;
+                                /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                                userAgent?: string;
+                                waitFor?: string;
+                            };
+                            /**
+                             * @default include
+                             * @enum {string}
+                             */
+                            sitemap?: "include" | "skip" | "only";
+                            url?: string;
+                            urls?: string[];
+                        };
+                        job?: {
+                            /**
+                             * @description Browser mode: steps run in order on the loaded page before the outputs read it. The result gets actions: {screenshots, javascriptReturns, scrapes}.
+                             * @example [
+                             *       {
+                             *         "type": "click",
+                             *         "selector": "#load-more"
+                             *       },
+                             *       {
+                             *         "type": "wait",
+                             *         "selector": ".item:nth-child(20)"
+                             *       },
+                             *       {
+                             *         "type": "screenshot"
+                             *       }
+                             *     ]
+                             */
+                            actions?: ({
+                                /** @description Pause this long; with selector: wait at most this long for it */
+                                milliseconds?: number;
+                                /** @description Wait until an element matches (at most milliseconds, default 10,000) */
+                                selector?: string;
+                                /** @enum {string} */
+                                type: "wait";
+                            } | {
+                                /** @description Click every match, not just the first */
+                                all?: boolean;
+                                selector: string;
+                                /** @enum {string} */
+                                type: "click";
+                            } | {
+                                /** @description Focus (click) this element first; else type into the focused one */
+                                selector?: string;
+                                text: string;
+                                /** @enum {string} */
+                                type: "write";
+                            } | {
+                                /** @description A key name as Puppeteer knows it: Enter, Tab, Escape, ArrowDown, a, … */
+                                key: string;
+                                /** @enum {string} */
+                                type: "press";
+                            } | {
+                                /**
+                                 * @default down
+                                 * @enum {string}
+                                 */
+                                direction?: "up" | "down";
+                                /** @description Scroll this element (else the page) by one screen */
+                                selector?: string;
+                                /** @enum {string} */
+                                type: "scroll";
+                            } | {
+                                fullPage?: boolean;
+                                /** @enum {string} */
+                                type: "screenshot";
+                            } | {
+                                /** @description A function body run in the page; its (awaited) return value, as JSON, goes to actions.javascriptReturns */
+                                script: string;
+                                /** @enum {string} */
+                                type: "executeJavascript";
+                            } | {
+                                /** @enum {string} */
+                                type: "scrape";
+                            })[];
+                            /** @default 3 */
+                            attempts?: number;
+                            /**
+                             * @description Browser mode: resource types the page does not load. Default ["image", "font", "media", "stylesheet"]; [] loads everything.
+                             * @example [
+                             *       "image",
+                             *       "font"
+                             *     ]
+                             */
+                            blockResources?: ("image" | "media" | "font" | "stylesheet" | "script" | "xhr" | "fetch" | "websocket" | "eventsource" | "manifest" | "texttrack" | "ping" | "prefetch" | "other")[];
+                            /**
+                             * @description Request body: a string, {"json": …} or {"form": {…}}; needs a method other than GET
+                             * @example {
+                             *       "json": {
+                             *         "query": "shoes",
+                             *         "page": 2
+                             *       }
+                             *     }
+                             */
+                            body?: string | {
+                                /** @description Sent URL-encoded (Content-Type application/x-www-form-urlencoded) */
+                                form?: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Sent as JSON (Content-Type application/json) */
+                                json?: unknown;
+                            };
+                            /** @enum {string} */
+                            callbackOn?: "always" | "change";
+                            callbackUrl?: string;
+                            changeTracking?: {
+                                /** @enum {string} */
+                                mode: "fields" | "markdown";
+                                tag?: string;
+                            };
+                            /**
+                             * @example [
+                             *       {
+                             *         "name": "session",
+                             *         "value": "abc123",
+                             *         "path": "/"
+                             *       }
+                             *     ]
+                             */
+                            cookies?: {
+                                domain?: string;
+                                httpOnly?: boolean;
+                                name: string;
+                                path?: string;
+                                secure?: boolean;
+                                value: string;
+                            }[];
+                            dedupeWindowMs?: number;
+                            /** @default 0 */
+                            delayMs?: number;
+                            /**
+                             * @description desktop (1280×800) or mobile (390×844 at 3×, touch, a mobile Chrome user agent). In http mode only the user agent changes.
+                             * @enum {string}
+                             */
+                            device?: "desktop" | "mobile";
+                            excludeTags?: string[];
+                            /** @default {} */
+                            extract?: {
+                                [key: string]: string | {
+                                    all?: boolean;
+                                    attr?: string;
+                                    selector: string;
+                                };
+                            };
+                            formats?: (("markdown" | "html" | "rawHtml" | "links" | "metadata") | {
+                                fullPage?: boolean;
+                                quality?: number;
+                                /** @enum {string} */
+                                type: "screenshot";
+                                viewport?: {
+                                    height: number;
+                                    width: number;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                type: "pdf";
+                            })[];
+                            /**
+                             * @description Extra request headers. Sent with the page request and, in browser mode, with the page's other requests to the same origin. Hop-by-hop headers, Host, Content-Length and Cookie are refused.
+                             * @example {
+                             *       "Accept-Language": "de-DE",
+                             *       "X-Api-Key": "abc123"
+                             *     }
+                             */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            idempotencyKey?: string;
+                            ignoreRobots?: boolean;
+                            includeTags?: string[];
+                            /**
+                             * @description Language of the request: sets Accept-Language, and in browser mode navigator.language and the page's Intl locale
+                             * @example de-DE
+                             */
+                            locale?: string;
+                            /**
+                             * @description HTTP method of the page request. POST in browser mode goes through request interception: the first navigation is sent with this method and body.
+                             * @enum {string}
+                             */
+                            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                            /**
+                             * @default http
+                             * @enum {string}
+                             */
+                            mode?: "http" | "browser";
+                            onlyMainContent?: boolean;
+                            /** @default 0 */
+                            priority?: number;
+                            /**
+                             * @description Which proxies the job goes out through; without it the domain's default, then the workers' QUARRY_PROXY_DEFAULT
+                             * @example {
+                             *       "pool": "residential",
+                             *       "session": "checkout-1"
+                             *     }
+                             */
+                            proxy?: "none" | "auto" | {
+                                pool: string;
+                                /** @description Sticky session: every job of the tenant with this key goes through the same proxy and shares one cookie jar, fleet-wide, until the session expires (QUARRY_PROXY_SESSION_TTL_SECONDS) or its proxy fails */
+                                session?: string;
+                            };
+                            /** @default 30000 */
+                            timeoutMs?: number;
+                            /**
+                             * @description Browser mode: the page's time zone (Date, Intl)
+                             * @example America/New_York
+                             */
+                            timezone?: string;
+                            url: string;
+                            /** @description User-Agent of the request (browser mode: of every request the page makes, and navigator.userAgent) */
+                            userAgent?: string;
+                            waitFor?: string;
+                        };
+                    };
+                    timezone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleStored"];
+                };
+            };
+            /** @description Invalid input: the detail names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The next slot is being fired: retry after Retry-After */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Broker unreachable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: the detail names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Broker unreachable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Schedule id from POST /v1/schedules; another tenant's id answers 404 like an unknown one */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued: the run gets this id */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRunQueued"];
+                };
+            };
+            /** @description Invalid input: the detail names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown schedule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Broker unreachable: retry after Retry-After seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -47,7 +47,7 @@ describe('OpenAPI', () => {
     expect(new Set(ops.map(({ op }) => op.operationId)).size).toBe(ops.length);
     // Stable names: clients generated from the document call these.
     const ids = Object.fromEntries(ops.map(({ route, op }) => [route, op.operationId]));
-    expect(ids).toMatchObject({ 'POST /v1/jobs': 'createJob', 'GET /v1/jobs/{id}': 'getJob', 'POST /v1/batches': 'createBatch', 'GET /v1/crawls/{id}/pages': 'listCrawlPages', 'GET /healthz': 'getHealth' });
+    expect(ids).toMatchObject({ 'POST /v1/jobs': 'createJob', 'GET /v1/jobs/{id}': 'getJob', 'POST /v1/batches': 'createBatch', 'GET /v1/crawls/{id}/pages': 'listCrawlPages', 'GET /healthz': 'getHealth', 'POST /v1/schedules': 'createSchedule', 'POST /v1/schedules/{id}/run': 'runSchedule' });
     expect(doc.servers?.[0]?.url).toMatch(/^https?:\/\/[^/]+$/);
     expect(bodiesMissingSchemaOrExample(doc)).toEqual([]);
   });
