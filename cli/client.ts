@@ -1,75 +1,73 @@
 /**
  * @module cli/client
- * A small typed client for the edge API: bearer auth, problem+json turned into typed errors.
+ * The CLI's view of the API: `quarry/client` (typed from the OpenAPI document) with the CLI's
+ * timeouts, and its answers turned into the CLI's typed errors (exit codes): a problem into
+ * ApiProblemError, no answer into NetworkError.
  */
-import type { batchAcceptedSchema, batchViewSchema, jobAcceptedSchema, jobViewSchema } from '../edge/src/openapi/schemas.ts';
-import type { z } from 'zod';
-import type { crawlViewSchema } from '../edge/src/crawls/crawl-schemas.ts';
+import { createQuarryClient, jobEvents, MAX_WAIT_SECONDS, QuarryProblemError, unwrap, type QuarryApi, type Schemas } from '../client/index.ts';
 import type { Connection } from './config.ts';
-import { ApiProblemError, NetworkError, type FieldError } from './errors.ts';
+import { ApiProblemError, NetworkError } from './errors.ts';
 
-export type BatchAccepted = z.infer<typeof batchAcceptedSchema>;
-export type BatchView = z.infer<typeof batchViewSchema>;
-export type JobView = z.infer<typeof jobViewSchema>;
-export type JobAccepted = z.infer<typeof jobAcceptedSchema>;
-export type CrawlView = z.infer<typeof crawlViewSchema>;
+export type BatchAccepted = Schemas['BatchAccepted'];
+export type BatchView = Schemas['BatchView'];
+export type JobView = Schemas['JobView'];
+export type JobAccepted = Schemas['JobAccepted'];
+export type CrawlView = Schemas['CrawlView'];
+export type ScheduleStored = Schemas['ScheduleStored'];
+export type ScheduleSummary = Schemas['ScheduleSummary'];
+export type ScheduleRunQueued = Schemas['ScheduleRunQueued'];
+export { MAX_WAIT_SECONDS };
 
-/** What the schedule routes answer (edge/src/schedules/schedule-view.ts). */
-export interface ScheduleStored { id: string; name: string; cron: string | null; timezone: string | null; everyMs: number | null; enabled: boolean; nextFireAt: string | null; statusUrl: string }
-export interface ScheduleSummary extends Omit<ScheduleStored, 'statusUrl'> { kind: 'job' | 'batch' | 'crawl'; lastFireAt: string | null; lastError: { message: string; at: string | null } | null; fired: number; skipped: number }
-/** `GET /v1/schedules/:id` (edge/src/schedules/schedule-view.ts). */
-export interface ScheduleView extends Omit<ScheduleSummary, 'kind'> { target: Record<string, unknown>; overlap: 'skip' | 'allow'; catchUp: boolean; runs: { runId: string; kind: string; firedAt: string | null; manual: boolean; status: string; state: string; statusUrl: string | null }[] }
-export interface ScheduleRunQueued { scheduleId: string; runId: string; kind: 'job' | 'batch' | 'crawl'; statusUrl: string }
-
-/** `GET /v1/jobs` (edge/src/jobs/list-jobs.ts). */
-export interface JobSummary { id: string; mode: string | null; url: string | null; error: string | null; finishedAt: string | null; attemptsMade: number }
-export interface JobPage { status: string; total: number | null; jobs: JobSummary[]; nextCursor: string | null }
+export type ScheduleView = Schemas['ScheduleView'];
+/** `GET /v1/jobs`: one page of jobs in a state. */
+export type JobPage = Schemas['JobList'];
+export type JobSummary = JobPage['jobs'][number];
 /** `DELETE /v1/jobs/:id` and `POST /v1/jobs/:id/retry`. */
 export interface JobActionAnswer { id: string; status: string; previous: string }
-/** `GET /v1/domains/:host` (edge/src/domains/domain-state.ts). */
-export interface DomainView {
-  domain: string;
-  override: Record<string, unknown> | null;
-  defaults: { rates: { max: number; perMs: number }[]; concurrency: number; published: boolean };
-  effective: { rates: { max: number; perMs: number }[]; concurrency: number };
-  usage: { windows: { max: number; perMs: number; used: number }[]; activeLeases: number; reservedAhead: number; nextSlotAt: string; holdMs: number };
-  cooldownUntil: string | null;
-  robots: { origin: string; outcome: string | null; status: number; fetchedAt: string | null }[];
-}
-/** `POST /v1/map` (worker/src/crawls/map-job.ts). */
-export interface MapAnswer { url: string; count: number; links: string[]; notes: string[]; [field: string]: unknown }
-
-/** The server caps a long poll at 60 s; longer waits are several polls. */
-export const MAX_WAIT_SECONDS = 60;
+export type DomainView = Schemas['DomainView'];
+export type MapAnswer = Schemas['MapAnswer'];
 /** Time allowed for an answer on top of any long-poll wait. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface QuarryClientOptions extends Connection {
-  /** Defaults to the global fetch. */
+  /** Defaults to the global fetch; called as fetch(url, init) like Node's. */
   fetch?: typeof fetch;
 }
 
 export class QuarryClient {
   readonly endpoint: string;
-  readonly #apiKey: string;
+  readonly api: QuarryApi;
   readonly #fetch: typeof fetch;
 
   constructor(options: QuarryClientOptions) {
     this.endpoint = options.endpoint;
-    this.#apiKey = options.apiKey;
-    this.#fetch = options.fetch ?? fetch;
+    const fetchImpl = options.fetch ?? fetch;
+    this.#fetch = fetchImpl;
+    this.api = createQuarryClient({
+      baseUrl: options.endpoint,
+      apiKey: options.apiKey,
+      // openapi-fetch hands over a Request; an injected fetch (the tests' stubs) gets (url, init).
+      fetch: async (request) => fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        signal: request.signal,
+        ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body: await request.text() }),
+      }),
+    });
   }
 
   /** `POST /v1/batches`; the idempotency key makes a retried submission name the same jobs. */
   createBatch(body: unknown, idempotencyKey?: string): Promise<BatchAccepted> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
-    return this.#request('POST', '/v1/batches', { headers, body: JSON.stringify(body) });
+    return this.#call(() => this.api.POST('/v1/batches', {
+      body: body as never,
+      params: { header: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey } },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    }));
   }
 
   /** `POST /v1/jobs`. */
   createJob(body: unknown): Promise<JobAccepted> {
-    return this.#request('POST', '/v1/jobs', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return this.#call(() => this.api.POST('/v1/jobs', { body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   /**
@@ -77,25 +75,21 @@ export class QuarryClient {
    * the body); a non-2xx answer throws like every other call.
    */
   async openResults(batchId: string, format: 'jsonl' | 'csv', cursor: number, signal: AbortSignal): Promise<Response> {
-    let response: Response;
     // The timeout covers the answer's start only: the body streams for as long as the export is.
     const started = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
     const controller = new AbortController();
     const onAbort = () => controller.abort(started.reason);
     started.addEventListener('abort', onAbort, { once: true });
     try {
-      response = await this.#fetch(`${this.endpoint}/v1/batches/${encodeURIComponent(batchId)}/results?format=${format}&cursor=${cursor}`, {
-        headers: { authorization: `Bearer ${this.#apiKey}` },
-        signal: controller.signal,
+      const { response } = await this.#call(async () => {
+        const answer = await this.api.GET('/v1/batches/{id}/results', { params: { path: { id: batchId }, query: { format, cursor: String(cursor) } }, parseAs: 'stream', signal: controller.signal });
+        return { ...answer, data: answer };
       });
-    } catch (error) {
-      throw new NetworkError(this.endpoint, error);
+      signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+      return response;
     } finally {
       started.removeEventListener('abort', onAbort);
     }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    if (!response.ok) throw problemFrom(response, await response.text().catch(() => ''));
-    return response;
   }
 
   /** A signed artifact URL (no API key: the signature is the authorization). */
@@ -106,187 +100,144 @@ export class QuarryClient {
     } catch (error) {
       throw new NetworkError(new URL(url).origin, error);
     }
-    if (!response.ok) throw problemFrom(response, await response.text().catch(() => ''));
+    if (!response.ok) throw new ApiProblemError(response.status, `HTTP ${response.status} ${response.statusText}`.trim());
     return new Uint8Array(await response.arrayBuffer());
   }
 
   getBatch(batchId: string): Promise<BatchView> {
-    return this.#request('GET', `/v1/batches/${encodeURIComponent(batchId)}`);
+    return this.#call(() => this.api.GET('/v1/batches/{id}', { params: { path: { id: batchId } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   /** `GET /v1/jobs/:id`, long-polling up to `waitSeconds` (≤ 60) for the job to finish. */
   getJob(jobId: string, waitSeconds = 0): Promise<JobView> {
-    const query = waitSeconds > 0 ? `?wait=${Math.min(MAX_WAIT_SECONDS, waitSeconds)}` : '';
-    return this.#request('GET', `/v1/jobs/${encodeURIComponent(jobId)}${query}`, {}, waitSeconds * 1000);
+    const wait = Math.min(MAX_WAIT_SECONDS, waitSeconds);
+    return this.#call(() => this.api.GET('/v1/jobs/{id}', {
+      params: { path: { id: jobId }, query: wait > 0 ? { wait: String(wait) } : {} },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + waitSeconds * 1000),
+    }));
   }
 
   /** `POST /v1/crawls`. */
-  createCrawl(body: unknown): Promise<{ id: string; status: string; duplicate: boolean; statusUrl: string }> {
-    return this.#request('POST', '/v1/crawls', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  createCrawl(body: unknown): Promise<Schemas['CrawlAccepted']> {
+    return this.#call(() => this.api.POST('/v1/crawls', { body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   getCrawl(crawlId: string): Promise<CrawlView> {
-    return this.#request('GET', `/v1/crawls/${encodeURIComponent(crawlId)}`);
+    return this.#call(() => this.api.GET('/v1/crawls/{id}', { params: { path: { id: crawlId } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
-  cancelCrawl(crawlId: string): Promise<{ id: string; status: string; removed: number; running: number }> {
-    return this.#request('DELETE', `/v1/crawls/${encodeURIComponent(crawlId)}`);
+  cancelCrawl(crawlId: string): Promise<Schemas['CrawlCancelled']> {
+    return this.#call(() => this.api.DELETE('/v1/crawls/{id}', { params: { path: { id: crawlId } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   /** `GET /v1/crawls/:id/pages` as NDJSON: one page record (with its result) per line, as they arrive. */
-  async *crawlPageLines(crawlId: string, status?: string): AsyncGenerator<string> {
-    const query = status ? `?status=${encodeURIComponent(status)}` : '';
-    let response: Response;
-    try {
-      response = await this.#fetch(`${this.endpoint}/v1/crawls/${encodeURIComponent(crawlId)}/pages${query}`, {
-        headers: { accept: 'application/x-ndjson', authorization: `Bearer ${this.#apiKey}` },
-      });
-    } catch (error) {
-      throw new NetworkError(this.endpoint, error);
-    }
-    if (!response.ok || !response.body) throw problemFrom(response, await response.text());
-    const decoder = new TextDecoder();
-    const reader = response.body.getReader();
+  async *crawlPageLines(crawlId: string, status?: 'completed' | 'failed'): AsyncGenerator<string> {
+    const { response } = await this.#call(async () => {
+      const answer = await this.api.GET('/v1/crawls/{id}/pages', { params: { path: { id: crawlId }, query: status ? { status } : {} }, headers: { accept: 'application/x-ndjson' }, parseAs: 'stream' });
+      return { ...answer, data: answer };
+    });
+    if (!response.body) return;
+    const lines = response.body.pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>).getReader();
     let buffered = '';
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      buffered += decoder.decode(read.value, { stream: true });
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) if (line) yield line;
+    for (let read = await lines.read(); !read.done; read = await lines.read()) {
+      buffered += read.value;
+      const complete = buffered.split('\n');
+      buffered = complete.pop()!;
+      for (const line of complete) if (line) yield line;
     }
     if (buffered.trim()) yield buffered;
   }
 
   /** `POST /v1/schedules` (schedule-schema.ts body); answers the stored schedule with its first fire time. */
   createSchedule(body: unknown): Promise<ScheduleStored> {
-    return this.#request('POST', '/v1/schedules', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return this.#call(() => this.api.POST('/v1/schedules', { body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
-  listSchedules(): Promise<{ schedules: ScheduleSummary[] }> {
-    return this.#request('GET', '/v1/schedules');
+  listSchedules(): Promise<Schemas['ScheduleList']> {
+    return this.#call(() => this.api.GET('/v1/schedules', { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   async deleteSchedule(id: string): Promise<void> {
-    await this.#request('DELETE', `/v1/schedules/${encodeURIComponent(id)}`);
+    await this.#call(() => this.api.DELETE('/v1/schedules/{id}', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   runSchedule(id: string): Promise<ScheduleRunQueued> {
-    return this.#request('POST', `/v1/schedules/${encodeURIComponent(id)}/run`);
+    return this.#call(() => this.api.POST('/v1/schedules/{id}/run', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
   }
 
   /** `GET /v1/jobs?status=&limit=&cursor=`: one page of jobs in a state (`total` is null for a tenant key). */
   listJobs(status: string, limit: number, cursor?: string): Promise<JobPage> {
-    const query = new URLSearchParams({ status, limit: String(limit), ...(cursor ? { cursor } : {}) });
-    return this.#request('GET', `/v1/jobs?${query}`);
+    const query = { status, limit, ...(cursor ? { cursor } : {}) };
+    return this.#call(() => this.api.GET('/v1/jobs', { params: { query: query as never }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<JobPage>;
   }
 
   /** `DELETE /v1/jobs/:id`: only a job that has not started (409 otherwise). */
-  cancelJob(jobId: string): Promise<JobActionAnswer> {
-    return this.#request('DELETE', `/v1/jobs/${encodeURIComponent(jobId)}`);
+  cancelJob(id: string): Promise<JobActionAnswer> {
+    return this.#call(() => this.api.DELETE('/v1/jobs/{id}', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<JobActionAnswer>;
   }
 
   /** `POST /v1/jobs/:id/retry`: only a failed job (409 otherwise). */
-  retryJob(jobId: string): Promise<JobActionAnswer> {
-    return this.#request('POST', `/v1/jobs/${encodeURIComponent(jobId)}/retry`);
+  retryJob(id: string): Promise<JobActionAnswer> {
+    return this.#call(() => this.api.POST('/v1/jobs/{id}/retry', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<JobActionAnswer>;
   }
 
   /** `GET /v1/domains/:host`: limits, usage, cooldown and robots.txt copies. */
   getDomain(host: string): Promise<DomainView> {
-    return this.#request('GET', `/v1/domains/${encodeURIComponent(host)}`);
+    return this.#call(() => this.api.GET('/v1/domains/{host}', { params: { path: { host } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<DomainView>;
   }
 
   /** `PUT /v1/domains/:host/limits` (admin scope). */
   putDomainLimits(host: string, limits: unknown): Promise<{ domain: string; limits: unknown }> {
-    return this.#request('PUT', `/v1/domains/${encodeURIComponent(host)}/limits`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(limits) });
+    return this.#call(() => this.api.PUT('/v1/domains/{host}/limits', { params: { path: { host } }, body: limits as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<{ domain: string; limits: unknown }>;
   }
 
   /** `DELETE /v1/domains/:host/limits`: back to the fleet defaults (admin scope). */
   deleteDomainLimits(host: string): Promise<{ domain: string; limits: null }> {
-    return this.#request('DELETE', `/v1/domains/${encodeURIComponent(host)}/limits`);
+    return this.#call(() => this.api.DELETE('/v1/domains/{host}/limits', { params: { path: { host } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<{ domain: string; limits: null }>;
   }
 
   /** `POST /v1/map`: the server waits up to 30 s for a worker, so the timeout allows that. */
   map(body: unknown): Promise<MapAnswer> {
-    return this.#request('POST', '/v1/map', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 30_000);
+    return this.#call(() => this.api.POST('/v1/map', { body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + 30_000) })) as Promise<MapAnswer>;
   }
 
   /** `GET /v1/schedules/:id`: the definition (with its target), the next fire time and the last runs. */
   getSchedule(id: string): Promise<ScheduleView> {
-    return this.#request('GET', `/v1/schedules/${encodeURIComponent(id)}`);
+    return this.#call(() => this.api.GET('/v1/schedules/{id}', { params: { path: { id } }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<ScheduleView>;
   }
 
   /** `PUT /v1/schedules/:id`: the whole definition replaces the stored one. */
   putSchedule(id: string, body: unknown): Promise<ScheduleStored> {
-    return this.#request('PUT', `/v1/schedules/${encodeURIComponent(id)}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return this.#call(() => this.api.PUT('/v1/schedules/{id}', { params: { path: { id } }, body: body as never, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })) as Promise<ScheduleStored>;
   }
 
   /**
-   * `GET /v1/jobs/:id/events` (Server-Sent Events): yields each event until the server closes
-   * the stream (after the job's final event, or its 5-minute limit).
+   * `GET /v1/jobs/:id/events` (Server-Sent Events) through quarry/client: each event until the
+   * server closes the stream (after the job's final event, or its 5-minute limit); data as JSON text.
    */
-  async *jobEvents(jobId: string, signal?: AbortSignal): AsyncGenerator<{ event: string; data: string }> {
-    let response: Response;
+  async *jobEvents(id: string, signal?: AbortSignal): AsyncGenerator<{ event: string; data: string }> {
     try {
-      response = await this.#fetch(`${this.endpoint}/v1/jobs/${encodeURIComponent(jobId)}/events`, {
-        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#apiKey}` },
-        ...(signal ? { signal } : {}),
-      });
+      for await (const { event, data } of jobEvents(this.api, id, signal ? { signal } : {})) yield { event, data: JSON.stringify(data) };
+    } catch (error) {
+      if (error instanceof QuarryProblemError) throw new ApiProblemError(error.status, error.message, error.problem.errors ?? []);
+      if (error instanceof ApiProblemError) throw error;
+      throw new NetworkError(this.endpoint, error);
+    }
+  }
+
+  /** One API call: its data, or the CLI's error for the problem (or for no answer at all). */
+  async #call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+    let answer: { data?: T; error?: unknown; response: Response };
+    try {
+      answer = await send();
     } catch (error) {
       throw new NetworkError(this.endpoint, error);
     }
-    if (!response.ok || !response.body) throw problemFrom(response, await response.text());
-    const decoder = new TextDecoder();
-    const reader = response.body.getReader();
-    let buffered = '';
-    let event = 'message';
-    let data: string[] = [];
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      buffered += decoder.decode(read.value, { stream: true });
-      const lines = buffered.split(/\r\n|\r|\n/);
-      buffered = lines.pop()!;
-      // The SSE line format (WHATWG HTML §9.2.6), the fields the edge sends: event, data; a blank line dispatches.
-      for (const line of lines) {
-        if (line === '') {
-          if (data.length > 0) yield { event, data: data.join('\n') };
-          event = 'message';
-          data = [];
-        } else if (line.startsWith('event:')) event = line.slice(6).trimStart();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-    }
-    if (data.length > 0) yield { event, data: data.join('\n') };
-  }
-
-  async #request<T>(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}, waitMs = 0): Promise<T> {
-    let response: Response;
-    let text: string;
     try {
-      response = await this.#fetch(this.endpoint + path, {
-        method,
-        headers: { accept: 'application/json', authorization: `Bearer ${this.#apiKey}`, ...init.headers },
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + waitMs),
-      });
-      text = await response.text();
+      return await unwrap(answer);
     } catch (error) {
-      throw new NetworkError(this.endpoint, error);
+      if (!(error instanceof QuarryProblemError)) throw error;
+      throw new ApiProblemError(error.status, error.message, error.problem.errors ?? []);
     }
-    if (!response.ok) throw problemFrom(response, text);
-    return (text ? JSON.parse(text) : undefined) as T; // 204 has no body
   }
-}
-
-/** Reads an RFC 9457 body when there is one; a proxy's HTML error page still gives a clear message. */
-function problemFrom(response: Response, text: string): ApiProblemError {
-  let body: { detail?: unknown; title?: unknown; errors?: unknown } = {};
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    // Not JSON: fall back to the status line below.
-  }
-  const detail = typeof body.detail === 'string' ? body.detail
-    : typeof body.title === 'string' ? body.title
-    : `HTTP ${response.status} ${response.statusText}`.trim();
-  const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
-  return new ApiProblemError(response.status, detail, errors);
 }

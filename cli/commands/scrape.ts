@@ -81,7 +81,8 @@ export function registerScrape(program: Command, ctx: CommandContext): void {
       if (job.status !== 'completed' || !job.result) {
         throw new CliError(`job ${job.id} is still ${job.status}: follow it with quarry status ${job.id} --wait 60`, EXIT.jobsFailed);
       }
-      const result = await wholeResult(client, job.result);
+      // The same schema on both sides; the generated type marks an `unknown` field (value) optional.
+      const result = await wholeResult(client, job.result as JobResult);
       if (options.json) return writeJson(ctx.io, { ...job, result });
       const { io } = ctx;
       const files = result.artifacts ?? [];

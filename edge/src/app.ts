@@ -18,7 +18,7 @@ import { loadEdgeConfig } from './config.ts';
 import { apiKeyAuth } from './middleware/api-key-auth.ts';
 import { quota } from './middleware/quota.ts';
 import { requireScope } from './middleware/require-scope.ts';
-import { renderDocsPage } from './openapi/docs-page.ts';
+import { docsPage } from './openapi/docs-page.ts';
 import { registerRoutes } from './openapi/register-routes.ts';
 import { HttpProblem } from './problems/http-problem.ts';
 import { InternalProblem, NotFoundProblem, PayloadTooLargeProblem } from './problems/problems.ts';
@@ -36,8 +36,12 @@ import { schedulesRoutes } from './schedules/schedule-routes.ts';
 
 const OPENAPI_INFO = {
   openapi: '3.1.0',
-  info: { title: 'Quarry', version: '0.1.0', description: 'Distributed web-scraping task queue: enqueue scrape jobs, read their state and results.' },
+  info: { title: 'Quarry', version: '0.1.0', description: 'Distributed web-scraping task queue: enqueue scrape jobs, read their state and results.', license: { name: 'MIT', identifier: 'MIT' } },
 };
+
+/** The document names the deployment that serves it as its server, so the reference at /docs sends its "try it" requests there. */
+export const openApiDocument = (app: OpenAPIHono<AppEnv>, requestUrl: string) =>
+  app.getOpenAPI31Document({ ...OPENAPI_INFO, servers: [{ url: new URL(requestUrl).origin, description: 'This deployment' }] });
 
 /** Batches and hook deliveries are bigger than single jobs; each gets its own limit. */
 const sizedBodyLimit = (): MiddlewareHandler<AppEnv> => async (c, next) => {
@@ -80,8 +84,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/v1/schedules', schedulesRoutes);
 
   registerRoutes(app);
-  app.get('/openapi.json', (c) => c.json(app.getOpenAPI31Document(OPENAPI_INFO)));
-  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(OPENAPI_INFO) as never)));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app, c.req.url)));
+  app.get('/docs', docsPage());
 
   app.notFound((c) => new NotFoundProblem(`No route ${c.req.method} ${new URL(c.req.url).pathname}: see /docs for the API.`).toResponse());
   app.onError((error) => {

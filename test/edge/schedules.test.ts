@@ -161,3 +161,28 @@ describe('PUT, DELETE and run', () => {
     expect(waiting[0]).toMatch(/^m-/);
   });
 });
+
+describe('the OpenAPI description of the schedule routes', () => {
+  it('accepts each documented request example, and each answer has exactly the documented properties', async () => {
+    const edge = edgeHarness();
+    type Doc = { paths: Record<string, Record<string, { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } }>>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+    const doc = await (await edge.request('GET', '/openapi.json', { auth: null })).json<Doc>();
+    const documented = (name: string) => Object.keys(doc.components.schemas[name]!.properties).sort();
+    const examples = Object.values(doc.paths['/v1/schedules']!.post!.requestBody.content['application/json']!.examples);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const { value } of examples) {
+      const stored = await created(edge, value);
+      expect(Object.keys(stored).sort()).toEqual(documented('ScheduleStored'));
+      const view = await (await edge.request('GET', `/v1/schedules/${stored.id}`)).json<Record<string, unknown>>();
+      expect(Object.keys(view).sort()).toEqual(documented('ScheduleView'));
+      const replaced = await edge.request('PUT', `/v1/schedules/${stored.id}`, { body: value });
+      expect(replaced.status, await replaced.clone().text()).toBe(200);
+      const run = await edge.request('POST', `/v1/schedules/${stored.id}/run`);
+      expect(run.status).toBe(202);
+      expect(Object.keys(await run.json<object>()).sort()).toEqual(documented('ScheduleRunQueued'));
+    }
+    const { schedules } = await (await edge.request('GET', '/v1/schedules')).json<{ schedules: Record<string, unknown>[] }>();
+    expect(schedules).toHaveLength(examples.length);
+    for (const summary of schedules) expect(Object.keys(summary).sort()).toEqual(documented('ScheduleSummary'));
+  });
+});

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { crawlRequestSchema, mapRequestSchema } from '../../../shared/crawls/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { problemSchema } from '../openapi/schemas.ts';
-import { crawlAcceptedSchema, crawlCancelSchema, crawlExample, crawlPagesSchema, crawlViewSchema, mapAnswerSchema } from './crawl-schemas.ts';
+import { crawlAcceptedSchema, crawlCancelSchema, crawlExample, crawlPagesCsvExample, crawlPagesNdjsonExample, crawlPagesSchema, crawlViewSchema, mapAnswerSchema } from './crawl-schemas.ts';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema } } });
@@ -19,16 +19,16 @@ const idParam = z.object({ id: z.string().describe('Crawl id from POST /v1/crawl
 export function registerCrawlRoutes(app: OpenAPIHono<AppEnv>): void {
   const r = app.openAPIRegistry;
   r.registerPath(createRoute({
-    method: 'post', path: '/v1/crawls', summary: 'Start a crawl (scope, depth, an exact page limit, sitemaps; docs/crawls.md)', security: secured,
+    method: 'post', path: '/v1/crawls', operationId: 'createCrawl', summary: 'Start a crawl (scope, depth, an exact page limit, sitemaps; docs/crawls.md)', security: secured,
     request: { headers: z.object({ 'idempotency-key': z.string().optional() }), body: { required: true, content: { 'application/json': { schema: crawlRequestSchema, example: crawlExample } } } },
     responses: { 202: json('Started (or the existing crawl for the same idempotency key)', crawlAcceptedSchema), ...common, 413: problem('Body too large'), 415: problem('Not JSON') },
   }));
   r.registerPath(createRoute({
-    method: 'get', path: '/v1/crawls/{id}', summary: 'Crawl status, counts and times', security: secured,
+    method: 'get', path: '/v1/crawls/{id}', operationId: 'getCrawl', summary: 'Crawl status, counts and times', security: secured,
     request: { params: idParam }, responses: { 200: json('The crawl', crawlViewSchema), 404: problem('Unknown or expired crawl'), ...common },
   }));
   r.registerPath(createRoute({
-    method: 'get', path: '/v1/crawls/{id}/pages', summary: 'Finished pages with their results (JSON pages; every page as NDJSON with Accept: application/x-ndjson or ?format=jsonl; the completed pages\' results as CSV with ?format=csv or Accept: text/csv)', security: secured,
+    method: 'get', path: '/v1/crawls/{id}/pages', operationId: 'listCrawlPages', summary: 'Finished pages with their results (JSON pages; every page as NDJSON with Accept: application/x-ndjson or ?format=jsonl; the completed pages\' results as CSV with ?format=csv or Accept: text/csv)', security: secured,
     request: {
       params: idParam,
       query: z.object({
@@ -38,14 +38,14 @@ export function registerCrawlRoutes(app: OpenAPIHono<AppEnv>): void {
         format: z.enum(['json', 'jsonl', 'ndjson', 'csv']).optional().describe('csv: one row per completed page (index = list position, jobId, the result\'s fields, extract.<name> and format columns as GET /v1/batches/{id}/results)'),
       }),
     },
-    responses: { 200: { description: 'One page of records (application/json), all of them one per line (application/x-ndjson), or the completed pages\' results (text/csv)', content: { 'application/json': { schema: crawlPagesSchema }, 'application/x-ndjson': { schema: z.string() }, 'text/csv': { schema: z.string() } } }, 404: problem('Unknown crawl'), ...common },
+    responses: { 200: { description: 'One page of records (application/json), all of them one per line (application/x-ndjson), or the completed pages\' results (text/csv)', content: { 'application/json': { schema: crawlPagesSchema }, 'application/x-ndjson': { schema: z.string(), example: crawlPagesNdjsonExample }, 'text/csv': { schema: z.string(), example: crawlPagesCsvExample } } }, 404: problem('Unknown crawl'), ...common },
   }));
   r.registerPath(createRoute({
-    method: 'delete', path: '/v1/crawls/{id}', summary: 'Cancel a crawl: discovery stops, pages not started are removed, running pages finish', security: secured,
+    method: 'delete', path: '/v1/crawls/{id}', operationId: 'cancelCrawl', summary: 'Cancel a crawl: discovery stops, pages not started are removed, running pages finish', security: secured,
     request: { params: idParam }, responses: { 200: json('Cancelled', crawlCancelSchema), 404: problem('Unknown crawl'), 409: problem('Already finished or cancelled'), ...common },
   }));
   r.registerPath(createRoute({
-    method: 'post', path: '/v1/map', summary: 'List a site\'s URLs from its start page and sitemaps, without scraping them', security: secured,
+    method: 'post', path: '/v1/map', operationId: 'mapSite', summary: 'List a site\'s URLs from its start page and sitemaps, without scraping them', security: secured,
     request: { body: { required: true, content: { 'application/json': { schema: mapRequestSchema, example: { url: 'https://docs.example.com/', limit: 1000, includeSubdomains: false } } } } },
     responses: { 200: json('The URLs', mapAnswerSchema), ...common, 504: problem('No worker answered within 30 s') },
   }));

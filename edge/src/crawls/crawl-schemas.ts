@@ -13,7 +13,7 @@ export const crawlAcceptedSchema = z.object({
   id: z.string(), status: z.string().describe('running, or the status of the existing crawl for a repeated idempotency key'),
   duplicate: z.boolean().describe('True when the idempotency key named an existing crawl: nothing new was started'),
   statusUrl: z.url(), pagesUrl: z.url(),
-}).meta({ id: 'CrawlAccepted', example: { id: '3f2a9c0d1b7e.c-5b0c…', status: 'running', duplicate: false, statusUrl: 'https://quarry.example/v1/crawls/3f2a9c0d1b7e.c-5b0c…', pagesUrl: 'https://quarry.example/v1/crawls/3f2a9c0d1b7e.c-5b0c…/pages' } });
+}).meta({ id: 'CrawlAccepted', example: { id: '3f2a9c0d1b7e.c-5b0c9e1a', status: 'running', duplicate: false, statusUrl: 'https://quarry.example/v1/crawls/3f2a9c0d1b7e.c-5b0c9e1a', pagesUrl: 'https://quarry.example/v1/crawls/3f2a9c0d1b7e.c-5b0c9e1a/pages' } });
 
 export const crawlViewSchema = z.object({
   id: z.string(),
@@ -36,7 +36,7 @@ export const crawlViewSchema = z.object({
   jobs: z.number().describe('Page jobs created so far'), seeding: z.boolean().describe('Seeds and sitemaps are still being read'),
   error: z.string().nullable(), createdAt: z.string(), cancelledAt: z.string().nullable(), finishedAt: z.string().nullable(),
   export: exportViewSchema.optional().describe('The crawl\'s export (its completed pages\' results), when it asked for one: due once the crawl completed'),
-}).meta({ id: 'CrawlView', example: { id: '3f2a9c0d1b7e.c-5b0c…', status: 'running', seeds: ['https://docs.example.com/'], limit: 500, maxDepth: 3, discovered: 812, accepted: 500, queued: 120, inFlight: 50, completed: 371, failed: 9, cancelled: 0, skipped: { robots: 4, scope: 1530, depth: 0, duplicate: 20411, limit: 308 }, discoveryStopped: 'limit', jobs: 430, seeding: false, error: null, createdAt: '2026-12-01T10:00:00.000Z', cancelledAt: null, finishedAt: null } });
+}).meta({ id: 'CrawlView', example: { id: '3f2a9c0d1b7e.c-5b0c9e1a', status: 'running', seeds: ['https://docs.example.com/'], limit: 500, maxDepth: 3, discovered: 812, accepted: 500, queued: 120, inFlight: 50, completed: 371, failed: 9, cancelled: 0, skipped: { robots: 4, scope: 1530, depth: 0, duplicate: 20411, limit: 308 }, discoveryStopped: 'limit', jobs: 430, seeding: false, error: null, createdAt: '2026-12-01T10:00:00.000Z', cancelledAt: null, finishedAt: null } });
 
 const pageSchema = z.object({
   status: z.enum(['completed', 'failed']), n: z.number().describe('Page number in the crawl (its job is <crawl id>-p<n>)'),
@@ -49,13 +49,17 @@ export const crawlPagesSchema = z.object({
   id: z.string(), total: z.number().describe('Pages recorded so far (every status)'),
   pages: z.array(pageSchema),
   next: z.string().nullable().describe('Pass as cursor for the next page; null at the end. A filtered page may hold fewer than limit records while next is not null'),
-}).meta({ id: 'CrawlPages', example: { id: '3f2a9c0d1b7e.c-5b0c…', total: 380, pages: [{ status: 'completed', n: 1, url: 'https://docs.example.com/', depth: 0, jobId: '3f2a9c0d1b7e.c-5b0c…-p1', httpStatus: 200, finishedAt: '2026-12-01T10:00:01.000Z', result: { url: 'https://docs.example.com/', finalUrl: 'https://docs.example.com/', httpStatus: 200, title: 'Docs', extract: {}, fetchedAt: '2026-12-01T10:00:00.700Z', durationMs: 210, mode: 'http', attempt: 1 } }], next: '20' } });
+}).meta({ id: 'CrawlPages', example: { id: '3f2a9c0d1b7e.c-5b0c9e1a', total: 380, pages: [{ status: 'completed', n: 1, url: 'https://docs.example.com/', depth: 0, jobId: '3f2a9c0d1b7e.c-5b0c9e1a-p1', httpStatus: 200, finishedAt: '2026-12-01T10:00:01.000Z', result: { url: 'https://docs.example.com/', finalUrl: 'https://docs.example.com/', httpStatus: 200, title: 'Docs', extract: {}, fetchedAt: '2026-12-01T10:00:00.700Z', durationMs: 210, mode: 'http', attempt: 1 } }], next: '20' } });
 
 export const crawlCancelSchema = z.object({ id: z.string(), status: z.literal('cancelled'), removed: z.number().describe('Page jobs taken off the queue'), running: z.number().describe('Pages still running: they finish and are recorded') })
-  .meta({ id: 'CrawlCancelled', example: { id: '3f2a9c0d1b7e.c-5b0c…', status: 'cancelled', removed: 42, running: 8 } });
+  .meta({ id: 'CrawlCancelled', example: { id: '3f2a9c0d1b7e.c-5b0c9e1a', status: 'cancelled', removed: 42, running: 8 } });
 
 export const mapAnswerSchema = z.object({
   url: z.string(), links: z.array(z.string()), count: z.number(),
   sources: z.object({ page: z.number(), sitemap: z.number() }), notes: z.array(z.string()).describe('Why the list may be incomplete'),
 }).meta({ id: 'MapAnswer', example: { url: 'https://docs.example.com/', links: ['https://docs.example.com/', 'https://docs.example.com/guide/install'], count: 2, sources: { page: 2, sitemap: 0 }, notes: [] } });
 
+
+/** Examples of the NDJSON and CSV forms of GET /v1/crawls/{id}/pages (plain strings in the document). */
+export const crawlPagesNdjsonExample = '{"status":"completed","n":1,"url":"https://docs.example.com/","depth":0,"jobId":"3f2a9c0d1b7e.c-5b0c9e1a-p1","httpStatus":200,"finishedAt":"2026-12-01T10:00:01.000Z"}\n';
+export const crawlPagesCsvExample = 'index,jobId,url,finalUrl,httpStatus,title,fetchedAt,durationMs,mode,attempt\r\n0,3f2a9c0d1b7e.c-5b0c9e1a-p1,https://docs.example.com/,https://docs.example.com/,200,Docs,2026-12-01T10:00:00.700Z,210,http,1\r\n';
