@@ -48,7 +48,7 @@ for _, id in ipairs(matched) do
   local url = false
   if f[2] then
     local ok, decoded = pcall(cjson.decode, f[2])
-    if ok and type(decoded) == 'table' and type(decoded.request) == 'table' then url = decoded.request.url end
+    if ok and type(decoded) == 'table' and type(decoded.request) == 'table' then url = decoded.request.url or false end
   end
   for _, v in ipairs({ id, f[1] or false, url, f[3] or false, f[4] or false, f[5] or false }) do out[#out + 1] = v end
 end

@@ -32,6 +32,17 @@ describe('POST /v1/jobs with a task', () => {
     expect((await edge.request('GET', `/v1/jobs/${id}`)).status).toBe(404);
   });
 
+  it('GET /v1/jobs lists task jobs beside scrape jobs (a task job has no url)', async () => {
+    const edge = edgeHarness();
+    const post = async (body: unknown) => (await (await edge.request('POST', '/v1/jobs', { body })).json<{ id: string }>()).id;
+    const task = await post({ task: 'product', input: { url: 'https://shop.example/p/3' }, delayMs: 60_000 });
+    const scrape = await post({ url: 'https://shop.example/p/4', delayMs: 60_000 });
+    const list = await (await edge.request('GET', '/v1/jobs?status=delayed')).json<{ jobs: { id: string; url: string | null }[] }>();
+    expect(list.jobs.map((job) => job.id).sort()).toEqual([task, scrape].sort());
+    expect(list.jobs.find((job) => job.id === task)?.url).toBeNull();
+    expect(list.jobs.find((job) => job.id === scrape)?.url).toBe('https://shop.example/p/4');
+  });
+
   it('an idempotency key names the same task job', async () => {
     const edge = edgeHarness();
     const send = () => edge.request('POST', '/v1/jobs', { body: { task: 'product', input: { url: 'https://shop.example/p/1' }, idempotencyKey: 'p-1' } });
