@@ -2,8 +2,9 @@
  * @module shared/scrape-options/request-options
  * How the request itself looks: method and body, headers, cookies, user agent, locale,
  * timezone, device, and which resource types a browser page skips. Both modes unless a check
- * below says browser only. `encodeRequestBody` and `requestWork` are shared by the edge (size
- * check, dedupe id) and the worker (what it sends), so both read the fields the same way.
+ * below says browser only. `encodeRequestBody` is shared by the edge (size check) and the
+ * worker (what it sends), so both read the body the same way; the edge's dedupe id covers every
+ * scrape option (edge/src/jobs/enqueue/submission.ts).
  */
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
@@ -217,18 +218,3 @@ export const checkRequestOptions: ScrapeOptionsCheck<RequestFields> = (options, 
   }
 };
 
-/**
- * The request fields that change what the site is asked, in a fixed order, for the edge's
- * dedupe id: two jobs for the same URL with another body, cookie or device are not the same
- * work. `undefined` where a field is unset, so adding a field later keeps existing ids apart
- * only where it is set.
- */
-export function requestWork(options: RequestFields & { cookies?: readonly RequestCookie[] | undefined; device?: Device | undefined }): unknown[] {
-  const sortedHeaders = options.headers
-    ? Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value]).sort(([a], [b]) => (a! < b! ? -1 : 1))
-    : null;
-  return [
-    options.method ?? 'GET', options.body ?? null, sortedHeaders, options.cookies ?? null, options.userAgent ?? null,
-    options.locale ?? null, options.timezone ?? null, options.device ?? null, options.blockResources ?? null,
-  ];
-}

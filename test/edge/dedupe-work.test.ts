@@ -62,5 +62,12 @@ describe('dedupe window and scrape options', () => {
     expect(withHeader.duplicate).toBe(false);
     expect((await post({ headers: { 'x-api-key': 'k1' } })).id).toBe(withHeader.id);
     expect((await post({ headers: { 'X-Api-Key': 'k2' } })).duplicate).toBe(false);
+
+    // What the site is asked: another body or device is other work; header order and case are not.
+    const posted = await post({ method: 'POST', body: 'x', headers: { 'X-A': '1', 'X-B': '2' } });
+    expect(posted.duplicate).toBe(false);
+    expect((await post({ method: 'POST', body: 'x', headers: { 'x-b': '2', 'x-a': '1' } })).id).toBe(posted.id);
+    expect((await post({ method: 'POST', body: 'y', headers: { 'X-A': '1', 'X-B': '2' } })).duplicate).toBe(false);
+    expect((await post({ mode: 'browser', device: 'mobile' })).id).not.toBe(browser.id);
   });
 });

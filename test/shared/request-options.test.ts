@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jobRequestSchema } from '../../shared/job-schema.ts';
-import { encodeRequestBody, requestWork } from '../../shared/scrape-options/index.ts';
+import { encodeRequestBody } from '../../shared/scrape-options/index.ts';
 import { LIMITS } from '../../shared/limits.ts';
 
 const url = 'https://example.com/';
@@ -81,11 +81,3 @@ describe('user agent, locale, time zone, device, blockResources', () => {
   });
 });
 
-describe('requestWork (the dedupe id\'s part)', () => {
-  it('tells apart requests that ask the site for different things, header order and case aside', () => {
-    const a = requestWork({ method: 'POST', body: 'x', headers: { 'X-A': '1', 'X-B': '2' } });
-    expect(requestWork({ method: 'POST', body: 'x', headers: { 'x-b': '2', 'x-a': '1' } })).toEqual(a);
-    expect(requestWork({ method: 'POST', body: 'y', headers: { 'X-A': '1', 'X-B': '2' } })).not.toEqual(a);
-    expect(requestWork({ device: 'mobile' })).not.toEqual(requestWork({}));
-  });
-});
