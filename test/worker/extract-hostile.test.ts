@@ -17,8 +17,9 @@ const NODE = new URL('../../node_modules/.bin/node', import.meta.url).pathname;
 const PROBE = new URL('./extract-probe.ts', import.meta.url).pathname;
 /** The bound the issue sets: no page or selector blocks the event loop for more than ~100 ms. */
 // The issue's bound is "about 100 ms". The :nth-child case on a 100,000-item page peaks at
-// 93-111 ms here on every run (probe CPU in one gap, GC threads included), slices or not, so the
-// test allows 150 ms: a matcher gone exponential blocks for seconds, which this still catches.
+// 93-111 ms here on every run: young-generation scavenges of 45-49 ms (--trace-gc) land inside
+// 20 ms slices while its 100,000-node DOM is promoted, a pause no slicing of the matcher removes.
+// So the test allows 150 ms: a matcher gone exponential blocks for seconds, which this catches.
 const MAX_BLOCK_MS = 150;
 
 async function probe(spec: ProbeSpec, deadlineMs = 30_000): Promise<ProbeReport> {
